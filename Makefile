@@ -1,0 +1,54 @@
+# The two commands that matter: `make run` (serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run serve test lint bench install install-dev browser clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## Serve the demo on http://127.0.0.1:$(PORT): SQLite, tasks in-process, demo data loaded.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The production shape: gunicorn + Celery worker and beat, on DATABASE_URL and CELERY_BROKER_URL.
+serve: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v 0
+	if [ -n "$$DEMO_PASSWORD" ]; then DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py seed_demo; fi
+	DJANGO_SETTINGS_MODULE=config.settings.production scripts/serve $(PORT)
+
+## Chromium for the browser tests (Debian's package; nothing is downloaded at run time).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+## The whole suite on a throwaway PostgreSQL and Redis (started and removed by scripts/with-services).
+test: install-dev browser
+	scripts/with-services $(PY) -m pytest -p no:cacheprovider -q
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+## Benchmarks: JSON figures on stdout (see docs/BENCHMARKS.md).
+bench: install-dev
+	scripts/with-services $(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts import roles
+
+
+def role_flags(request: HttpRequest) -> dict[str, Any]:
+    """Lets templates show the planner's and operator's links to those who may use them."""
+    user = request.user
+    return {
+        "is_planner": roles.is_planner(user) or roles.is_staff(user),
+        "is_operator": roles.is_operator(user) or roles.is_staff(user),
+    }

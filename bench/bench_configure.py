@@ -1,0 +1,47 @@
+"""Configure calls per second for each demo product, in-process and over HTTP.
+
+Baseline, measured in the same run: a GET of the product description over HTTP (the cost of a
+request without the configurator). Prints JSON.
+"""
+
+import json
+
+from common import setup_django, timed
+
+PARTIAL = {
+    "mtm-suit": {"fabric": "wool-navy", "jacket": "sb2", "chest_cm": "100"},
+    "custom-cabinet": {"width_mm": 800, "doors": "double"},
+}
+COMPLETE = {
+    "mtm-suit": {"fabric": "wool-navy", "jacket": "sb2", "lapel": "notch", "vents": "center", "lining": "navy",
+                 "with_trousers": True, "pleats": "flat", "height_cm": 180, "chest_cm": 100, "waist_cm": 86,
+                 "sleeve_cm": 64, "jacket_length_cm": 76, "inseam_cm": 82},
+    "custom-cabinet": {"width_mm": 800, "height_mm": 1800, "depth_mm": 400, "material": "oak-veneer",
+                       "doors": "double", "shelves": 4, "handle": "bar-steel"},
+}
+
+
+def main() -> dict:
+    setup_django()
+    from django.test import Client
+
+    from bom.selectors import engine_for, version_get_published
+
+    client = Client()
+    figures: dict = {"benchmark": "configure", "products": {}}
+    for slug in PARTIAL:
+        engine = engine_for(version_get_published(slug=slug))
+        baseline = timed(lambda slug=slug: client.get(f"/api/v1/products/{slug}/"))
+        entry = {"http_product_get_baseline": baseline}
+        for name, spec in (("partial", PARTIAL[slug]), ("complete", COMPLETE[slug])):
+            entry[f"engine_{name}"] = timed(lambda spec=spec, engine=engine: engine.configure(spec))
+            http = timed(lambda spec=spec, slug=slug: client.post(
+                f"/api/v1/products/{slug}/configure/", {"spec": spec}, content_type="application/json"))
+            http["ratio_to_baseline"] = round(http["p50_ms"] / baseline["p50_ms"], 2)
+            entry[f"http_{name}"] = http
+        figures["products"][slug] = entry
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))

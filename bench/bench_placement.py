@@ -1,0 +1,72 @@
+"""Queries and time per order placement, for BOMs of 10, 100 and 300 lines and the demo products.
+
+Baseline, measured in the same run: inserting one bare Order row (the floor of any placement).
+Prints JSON.
+"""
+
+import json
+import uuid
+from decimal import Decimal
+
+from common import setup_django, timed
+
+
+def main() -> dict:
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bom.selectors import engine_for, version_get_published
+    from bom.services import version_create_from_definition, version_publish
+    from inventory.services import item_ensure
+    from orders.models import Order
+    from orders.services import order_place
+
+    customer, _ = get_user_model().objects.get_or_create(username="bench-customer")
+    specs = {
+        "mtm-suit": {"fabric": "wool-navy", "jacket": "sb2", "lapel": "notch", "vents": "center",
+                     "lining": "navy", "with_trousers": True, "pleats": "flat", "height_cm": 180, "chest_cm": 100,
+                     "waist_cm": 86, "sleeve_cm": 64, "jacket_length_cm": 76, "inseam_cm": 82},
+        "custom-cabinet": {"width_mm": 800, "height_mm": 1800, "depth_mm": 400, "material": "oak-veneer",
+                           "doors": "double", "shelves": 4, "handle": "bar-steel"},
+    }
+    for size in (10, 100, 300):
+        slug = f"bench-{size}"
+        for i in range(size):
+            item_ensure(sku=f"BENCH-{i:04d}", name=f"Part {i}", uom="pcs", decimals=0, co2e_kg=Decimal("0.1"),
+                        opening_stock=Decimal("100000"))
+        from bom.models import Product
+
+        if not Product.objects.filter(slug=slug).exists():
+            definition = {
+                "slug": slug, "name": slug, "currency": "CNY", "base_price": "100.00",
+                "options": [{"key": "size", "label": "Size", "type": "number", "min": "1", "max": "10",
+                             "step": "1"}],
+                "bom": [{"key": f"l{i}", "item": f"BENCH-{i:04d}", "quantity": "size + 1"} for i in range(size)],
+                "routing": [{"key": "make", "name": "Make", "work_center": "CAB-ASSY", "setup_minutes": "5",
+                             "run_minutes": "size * 2"}],
+            }
+            version_publish(version=version_create_from_definition(definition=definition))
+        specs[slug] = {"size": 3}
+
+    def place(slug: str) -> None:
+        order_place(customer=customer, lines=[{"product": slug, "spec": specs[slug], "quantity": 1}],
+                    idempotency_key=str(uuid.uuid4()))
+
+    baseline = timed(lambda: Order.objects.create(number=str(uuid.uuid4())[:20], customer=customer,
+                                                  currency="CNY", total=Decimal("1")))
+    figures: dict = {"benchmark": "order_placement", "baseline_bare_order_insert": baseline, "products": {}}
+    for slug in specs:
+        engine_for(version_get_published(slug=slug))
+        with CaptureQueriesContext(connection) as ctx:
+            place(slug)
+        timing = timed(lambda slug=slug: place(slug), min_seconds=1.0, min_runs=20)
+        timing["ratio_to_baseline"] = round(timing["p50_ms"] / baseline["p50_ms"], 2)
+        bom_lines = len(engine_for(version_get_published(slug=slug)).configure(specs[slug])["bom"])
+        figures["products"][slug] = {"bom_lines": bom_lines, "queries": len(ctx.captured_queries), **timing}
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))

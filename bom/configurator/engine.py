@@ -1,0 +1,460 @@
+"""The compiled product: `configure(spec)` and the publish-time checks of `compile_product`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import networkx as nx
+
+from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem
+from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, price
+from bom.configurator.schema import Definition, read_definition
+from bom.configurator.search import (
+    Base,
+    Component,
+    Solver,
+    applies,
+    build_base,
+    build_components,
+    chosen,
+    component_domains,
+    explain,
+    rule_holds,
+)
+from bom.expressions import ExpressionError, MissingValue
+
+NON_FIELD = "non_field_errors"
+REQUIRED = "This option is required."
+
+
+def compile_product(definition: Mapping[str, Any], resources: Mapping[str, Any]) -> CompiledProduct:
+    """Check a product definition whole and compile it for configuring.
+
+    `resources` holds the facts of items, work centers and the grid (docs/CATALOG.md). Raises
+    CatalogError listing every problem: schema, expressions, references, cycles, a rule set that
+    no configuration satisfies, and formulas that fail on sample valid configurations.
+    """
+    parts = read_definition(definition, resources)
+    if not parts.searchable:
+        raise CatalogError(parts.problems)
+    product = CompiledProduct(parts)
+    problems = list(parts.problems)
+    samples = product._sample_configurations()
+    if samples is None:
+        stuck = product._infeasible_rules()
+        problems.append(
+            Problem(
+                "rules",
+                "no valid configuration: the rules contradict each other" + (f" ({', '.join(stuck)})" if stuck else ""),
+            )
+        )
+    elif not problems:
+        problems.extend(product._check_formulas(samples))
+    if problems:
+        raise CatalogError(problems)
+    return product
+
+
+class CompiledProduct:
+    """A product definition compiled for configuring; immutable and safe to share between threads."""
+
+    def __init__(self, parts: Definition) -> None:
+        self.slug = parts.slug
+        self.name = parts.name
+        self.description = parts.description
+        self.currency = parts.currency
+        self.base_price = parts.base_price
+        self._options = tuple(parts.options)
+        self._by_key = {o.key: o for o in self._options}
+        self._rules = tuple(parts.rules)
+        self._prices = tuple(parts.prices)
+        self._items = parts.items
+        self._centers = parts.work_centers
+        self._grid = parts.grid_co2e_kg_per_kwh
+        self._bom = _preorder(parts.bom)
+        self._routing = _topological(parts.routing)
+        self._components = tuple(build_components(list(self._options), list(self._rules)))
+
+    # -- description -----------------------------------------------------------------------
+
+    @property
+    def options(self) -> list[dict[str, Any]]:
+        """The options as API.md's product description lists them (decimals as strings)."""
+        return [_describe(o) for o in self._options]
+
+    def describe_options(self) -> list[dict[str, Any]]:
+        return self.options
+
+    @property
+    def conditions(self) -> dict[str, str]:
+        """Option key -> its applicability condition (`when`), for the options that have one."""
+        return {o.key: o.when.source for o in self._options if o.when is not None}
+
+    @property
+    def rules(self) -> list[dict[str, str]]:
+        return [{"key": r.key, "expr": r.expr.source, "message": r.message} for r in self._rules]
+
+    # -- configure -------------------------------------------------------------------------
+
+    def configure(self, spec: Mapping[str, object], *, strict: bool = False) -> dict[str, Any]:
+        """Check a partial or complete spec: errors, applicable options, domains and, when valid,
+        price, BOM, routing and footprint (API.md's configure answer, without product, version and
+        ship date). `normalized_spec` is the cleaned spec with the defaults that apply.
+        """
+        errors: dict[str, list[str]] = {}
+        given = self._clean(spec, errors)
+        solver = Solver()
+        values: dict[str, object] = {}
+        applicable: set[str] = set()
+        domains: dict[str, dict[str, Any]] = {}
+        missing: list[str] = []
+        for component in self._components:
+            mine = {k: v for k, v in given.items() if k in component.keys}
+            base = self._base_without_inapplicable(solver, component, mine, errors)
+            keys = [
+                o.key
+                for o in component.options
+                if base.status[o.key] is True or (base.status[o.key] is None and o.key in base.values)
+            ]
+            answer = component_domains(solver, component, mine, base, keys)
+            domains.update(answer.domains)
+            applicable.update(keys)
+            values.update(base.values)
+            missing += [
+                o.key
+                for o in component.options
+                if base.status[o.key] is True and o.required and o.key not in base.values
+            ]
+            broken = self._rule_errors(component, base, mine, errors)
+            if not broken and answer.solution is None and not component.free:
+                self._conflict_errors(solver, component, mine, answer, errors)
+        complete = not missing
+        if strict or not errors:
+            for key in missing:
+                errors.setdefault(key, []).append(REQUIRED)
+        env = self._final_env(values, given, errors) if complete and not errors else None
+        result: dict[str, Any] = {
+            "complete": complete,
+            "valid": False,
+            "errors": {},
+            "applicable": [o.key for o in self._options if o.key in applicable],
+            "domains": {o.key: domains[o.key] for o in self._options if o.key in domains},
+            "price": None,
+            "currency": self.currency,
+            "bom": None,
+            "routing": None,
+            "footprint": None,
+            "normalized_spec": {o.key: _json(values[o.key]) for o in self._options if o.key in values},
+        }
+        if env is not None and not errors:
+            try:
+                result.update(self._build(env))
+                result["valid"] = True
+            except BuildError as exc:
+                errors[NON_FIELD] = [f"This configuration cannot be built ({exc.path}: {exc.message})."]
+        result["errors"] = self._ordered(errors)
+        return result
+
+    def _clean(self, spec: object, errors: dict[str, list[str]]) -> dict[str, object]:
+        if spec is None:
+            return {}
+        if not isinstance(spec, Mapping):
+            errors[NON_FIELD] = ["The spec must be an object of option values."]
+            return {}
+        given: dict[str, object] = {}
+        for key, raw in spec.items():
+            option = self._by_key.get(key) if isinstance(key, str) else None
+            if option is None:
+                errors[str(key)] = ["Unknown option."]
+                continue
+            if raw is None:
+                continue
+            value, messages = _clean_value(option, raw)
+            if messages:
+                errors[key] = messages
+            elif value is not None:
+                given[key] = value
+        return given
+
+    def _base_without_inapplicable(
+        self, solver: Solver, component: Component, mine: dict[str, object], errors: dict[str, list[str]]
+    ) -> Base:
+        """The component's base, after refusing the values of options that do not apply."""
+        while True:
+            base = build_base(solver, component, mine)
+            dropped = [o for o in component.options if o.key in mine and base.status[o.key] is False]
+            if not dropped:
+                return base
+            for option in dropped:
+                errors.setdefault(option.key, []).append(self._does_not_apply(option, base.values))
+                del mine[option.key]
+
+    def _does_not_apply(self, option: Option, values: Mapping[str, object]) -> str:
+        assert option.when is not None
+        reads = [o for o in self._options if o.key in option.when.names and o.key in values]
+        if not reads:
+            return "Does not apply to this configuration."
+        return f"Does not apply: you chose {chosen(reads, values)}."
+
+    def _rule_errors(
+        self, component: Component, base: Base, mine: Mapping[str, object], errors: dict[str, list[str]]
+    ) -> bool:
+        """Report the rules that the values given already break; whether there were any."""
+        broken = False
+        for rule in component.rules:
+            try:
+                holds = rule.expr.evaluate(base.env) is True
+            except MissingValue:
+                continue  # undecided yet, or reads an option that does not apply
+            except ExpressionError:
+                holds = False
+            if holds:
+                continue
+            broken = True
+            keys = [o.key for o in component.options if o.key in rule.expr.names and o.key in mine]
+            for key in keys or [NON_FIELD]:
+                if rule.message not in errors.get(key, []):
+                    errors.setdefault(key, []).append(rule.message)
+        return broken
+
+    def _conflict_errors(
+        self,
+        solver: Solver,
+        component: Component,
+        mine: Mapping[str, object],
+        answer: Any,
+        errors: dict[str, list[str]],
+    ) -> None:
+        """No completion exists although no single rule is broken yet: name the conflicting values."""
+        reported = False
+        for option in component.options:
+            if option.key not in mine or option.type == "text" or option.key not in answer.feasible:
+                continue
+            value = mine[option.key]
+            if value in answer.feasible[option.key]:
+                continue
+            reason = explain(solver, component, option, value, answer.bases[option.key].values)
+            errors.setdefault(option.key, []).append(reason)
+            reported = True
+        if not reported:
+            errors.setdefault(NON_FIELD, []).append("No valid configuration is possible with these choices.")
+
+    def _final_env(
+        self, values: Mapping[str, object], given: Mapping[str, object], errors: dict[str, list[str]]
+    ) -> dict[str, object]:
+        """The complete spec as formulas read it; checks it as final (unset optional options stay unset)."""
+        env = dict(values)
+        for component in self._components:
+            for option in component.order:
+                if not applies(option, env):
+                    if option.key in env:
+                        del env[option.key]
+                        if option.key in given:
+                            errors.setdefault(option.key, []).append(self._does_not_apply(option, env))
+                    continue
+                if option.key not in env:
+                    if option.type == "text" and not option.required:
+                        env[option.key] = ""
+                    elif option.type == "boolean" and not option.required:
+                        env[option.key] = False
+            for rule in component.rules:
+                if not rule_holds(rule, env):
+                    keys = [o.key for o in component.options if o.key in rule.expr.names and o.key in given]
+                    keys = keys or [NON_FIELD]
+                    for key in keys:
+                        errors.setdefault(key, []).append(rule.message)
+        return env
+
+    def _build(self, env: Mapping[str, object]) -> dict[str, Any]:
+        bom, materials = explode_bom(self._bom, self._items, env)
+        routing, energy = plan_routing(self._routing, self._centers, env)
+        return {
+            "price": str(price(self.base_price, self._options, self._prices, env)),
+            "bom": bom,
+            "routing": routing,
+            "footprint": footprint(materials, energy, self._grid),
+        }
+
+    def _ordered(self, errors: dict[str, list[str]]) -> dict[str, list[str]]:
+        ordered = {o.key: errors[o.key] for o in self._options if o.key in errors}
+        ordered.update({k: v for k, v in errors.items() if k not in ordered and k != NON_FIELD})
+        if NON_FIELD in errors:
+            ordered[NON_FIELD] = errors[NON_FIELD]
+        return ordered
+
+    # -- valid configurations --------------------------------------------------------------
+
+    def find_valid_configuration(self) -> dict[str, object] | None:
+        """A complete valid spec (JSON values, defaults included), or None if there is none."""
+        solver = Solver()
+        spec: dict[str, object] = {}
+        for component in self._components:
+            base = build_base(solver, component, {})
+            solution = solver.solve(component, base.values)
+            if solution is None:
+                return None
+            for key, value in solution.env.items():
+                option = self._by_key[key]
+                if value == "" and option.type == "text":
+                    continue
+                spec[key] = _sample_text(option) if value is ANY_TEXT else _json(value)
+        return {o.key: spec[o.key] for o in self._options if o.key in spec}
+
+    def _sample_configurations(self) -> list[dict[str, object]] | None:
+        """Valid configurations (as formula environments) that try every choice and boolean value
+        and each number's extremes somewhere; None when there is no valid configuration at all."""
+        solver = Solver()
+        per_component: list[list[dict[str, object]]] = []
+        for component in self._components:
+            base = build_base(solver, component, {})
+            first = solver.solve(component, base.values)
+            if first is None:
+                return None
+            found = [first.env]
+            if not component.free:
+                for option in component.options:
+                    own = (
+                        base if option.key not in base.values else build_base(solver, component, {}, exclude=option.key)
+                    )
+                    tries = option.values if option.type != "number" else option.values[:1] + option.values[-1:]
+                    for value in tries:
+                        solution = solver.solve(component, own.values, option.key, value)
+                        if solution is not None and solution.env not in found:
+                            found.append(solution.env)
+            per_component.append(found)
+        firsts: dict[str, object] = {}
+        for found in per_component:
+            firsts.update(found[0])
+        samples = [firsts]
+        for found in per_component:
+            for alternative in found[1:]:
+                sample = dict(firsts)
+                for key in found[0]:
+                    sample.pop(key, None)
+                sample.update(alternative)
+                samples.append(sample)
+        return samples
+
+    def _infeasible_rules(self) -> list[str]:
+        solver = Solver()
+        stuck: list[str] = []
+        for component in self._components:
+            if solver.solve(component, build_base(solver, component, {}).values) is None:
+                stuck += [r.key for r in component.rules]
+        return stuck
+
+    def _check_formulas(self, samples: list[dict[str, object]]) -> list[Problem]:
+        problems: dict[str, Problem] = {}
+        for env in samples:
+            try:
+                self._build(env)
+            except BuildError as exc:
+                if exc.path not in problems:
+                    example = ", ".join(f"{k}={_json(env[k])}" for k in sorted(exc.expression.names) if k in env)
+                    where = f" (for example with {example})" if example else ""
+                    problems[exc.path] = Problem(exc.path, f"{exc.message}{where}")
+        return list(problems.values())
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _clean_value(option: Option, raw: object) -> tuple[object, list[str]]:
+    """The typed value of a spec entry, or the customer-facing reasons it is refused."""
+    if option.type == "choice":
+        listed = ", ".join(map(str, option.values))
+        if not isinstance(raw, str):
+            return None, [f"Must be one of: {listed}."]
+        if raw not in option.values:
+            return None, [f"'{raw}' is not one of: {listed}."]
+        return raw, []
+    if option.type == "boolean":
+        if not isinstance(raw, bool):
+            return None, ["Must be true or false."]
+        return raw, []
+    if option.type == "number":
+        number = to_decimal(raw) if not isinstance(raw, Decimal) or raw.is_finite() else None
+        if number is None:
+            return None, ["Must be a number."]
+        assert option.min is not None and option.max is not None and option.step is not None
+        if number < option.min:
+            return None, [f"Must be at least {fmt(option.min)}."]
+        if number > option.max:
+            return None, [f"Must be at most {fmt(option.max)}."]
+        if (number - option.min) % option.step:
+            return None, [f"Must be in steps of {fmt(option.step)}."]
+        return number, []
+    if not isinstance(raw, str):
+        return None, ["Must be text."]
+    text = raw.strip()
+    if not text:
+        return None, []
+    messages = []
+    if option.max_length is not None and len(text) > option.max_length:
+        messages.append(f"At most {option.max_length} characters.")
+    if option.allowed is not None and not option.allowed.fullmatch(text):
+        messages.append(f"Only {option.allowed_label} are allowed.")
+    return text, messages
+
+
+def _json(value: object) -> object:
+    if isinstance(value, Decimal):
+        return fmt(value)
+    return value
+
+
+def _sample_text(option: Option) -> str:
+    for candidate in ("A", "a", "1", "x", "\u4e2d"):
+        if option.allowed is None or option.allowed.fullmatch(candidate):
+            return candidate
+    return "A"
+
+
+def _describe(option: Option) -> dict[str, Any]:
+    entry: dict[str, Any] = {"key": option.key, "label": option.label, "type": option.type, "required": option.required}
+    if option.group:
+        entry["group"] = option.group
+    if option.help:
+        entry["help"] = option.help
+    if option.type == "choice":
+        entry["choices"] = [
+            {"value": c.value, "label": c.label, "price_delta": str(c.price_delta)} for c in option.choices
+        ]
+    elif option.type == "number":
+        assert option.min is not None and option.max is not None and option.step is not None
+        entry.update(unit=option.unit, min=fmt(option.min), max=fmt(option.max), step=fmt(option.step))
+    elif option.type == "text":
+        entry["max_length"] = option.max_length
+        if option.allowed_label:
+            entry["allowed_label"] = option.allowed_label
+    if option.default is not None:
+        entry["default"] = _json(option.default)
+    return entry
+
+
+def _preorder(lines: list[BomLine]) -> tuple[BomLine, ...]:
+    children: dict[str | None, list[BomLine]] = {}
+    for line in lines:
+        children.setdefault(line.parent, []).append(line)
+    out: list[BomLine] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        line = stack.pop()
+        out.append(line)
+        stack.extend(reversed(children.get(line.key, [])))
+    return tuple(out)
+
+
+def _topological(operations: list[Operation]) -> tuple[Operation, ...]:
+    graph = nx.DiGraph()
+    by_key = {op.key: op for op in operations}
+    graph.add_nodes_from(by_key)
+    for op in operations:
+        graph.add_edges_from((before, op.key) for before in op.after if before in by_key)
+    if not nx.is_directed_acyclic_graph(graph):  # only while the definition has problems
+        return tuple(operations)
+    order = nx.lexicographical_topological_sort(graph, key=lambda k: by_key[k].index)
+    return tuple(by_key[k] for k in order)

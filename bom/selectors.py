@@ -1,0 +1,163 @@
+"""Reads of the catalog, and the compiled engines of published versions (cached per process)."""
+
+from decimal import Decimal
+from threading import Lock
+from typing import Any
+
+from django.db.models import Prefetch
+
+from bom import ports
+from bom.configurator import CompiledProduct, compile_product
+from bom.models import Choice, Option, ProductVersion
+from config.errors import NotFound
+
+_engines: dict[int, CompiledProduct] = {}
+_engines_lock = Lock()
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def product_list_published() -> list[ProductVersion]:
+    """The current (newest published) version of every active product, by product name."""
+    versions = (
+        ProductVersion.objects.filter(status=ProductVersion.Status.PUBLISHED, product__is_active=True)
+        .select_related("product")
+        .order_by("product__name", "product_id", "-number")
+    )
+    latest: dict[int, ProductVersion] = {}
+    for version in versions:
+        latest.setdefault(version.product_id, version)
+    return list(latest.values())
+
+
+def version_get_published(*, slug: str) -> ProductVersion:
+    """The current published version of a product. Raises NotFound."""
+    version = (
+        ProductVersion.objects.filter(
+            product__slug=slug, product__is_active=True, status=ProductVersion.Status.PUBLISHED
+        )
+        .select_related("product")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise NotFound(f"There is no product '{slug}'.")
+    return version
+
+
+def definition_for(version: ProductVersion) -> dict[str, Any]:
+    """The version's rows as the plain definition the engine compiles (the catalog file's shape)."""
+    version = (
+        ProductVersion.objects.select_related("product")
+        .prefetch_related(
+            Prefetch("options", queryset=Option.objects.prefetch_related(
+                Prefetch("choices", queryset=Choice.objects.order_by("position")))),
+            "rules",
+            "price_adders",
+            "bom_lines",
+            "operations",
+        )
+        .get(pk=version.pk)
+    )
+    product = version.product
+    options: list[dict[str, Any]] = []
+    for opt in version.options.all():
+        entry: dict[str, Any] = {"key": opt.key, "label": opt.label, "type": opt.type, "required": opt.required}
+        for name, value in (("group", opt.group), ("help", opt.help), ("when", opt.when), ("unit", opt.unit),
+                            ("allowed", opt.allowed), ("allowed_label", opt.allowed_label)):
+            if value:
+                entry[name] = value
+        if opt.default is not None:
+            entry["default"] = opt.default
+        if opt.type == Option.Type.NUMBER:
+            entry.update(min=_num(opt.min_value), max=_num(opt.max_value), step=_num(opt.step))
+        if opt.max_length is not None:
+            entry["max_length"] = opt.max_length
+        if opt.type == Option.Type.CHOICE:
+            entry["choices"] = [
+                {"value": c.value, "label": c.label, "price_delta": str(c.price_delta)} for c in opt.choices.all()
+            ]
+        options.append(entry)
+    return {
+        "slug": product.slug,
+        "name": product.name,
+        "description": product.description,
+        "currency": product.currency,
+        "base_price": str(version.base_price),
+        "options": options,
+        "rules": [{"key": r.key, "expr": r.expr, "message": r.message} for r in version.rules.all()],
+        "prices": [
+            {"key": p.key, "label": p.label, "amount": p.amount, **({"when": p.when} if p.when else {})}
+            for p in version.price_adders.all()
+        ],
+        "bom": [_bom_line(b) for b in version.bom_lines.all()],
+        "routing": [_operation(o) for o in version.operations.all()],
+    }
+
+
+def _bom_line(line: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"key": line.key, "quantity": line.quantity, "scrap_pct": str(line.scrap_pct)}
+    if line.item_sku:
+        entry["item"] = line.item_sku
+    else:
+        entry["assembly"] = line.assembly
+    for name, value in (("parent", line.parent_key), ("when", line.when), ("operation", line.operation_key)):
+        if value:
+            entry[name] = value
+    return entry
+
+
+def _operation(op: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "key": op.key,
+        "name": op.name,
+        "work_center": op.work_center,
+        "setup_minutes": str(op.setup_minutes),
+        "run_minutes": op.run_minutes,
+        "after": list(op.after),
+    }
+    for name, value in (("when", op.when), ("setup_family", op.setup_family)):
+        if value:
+            entry[name] = value
+    return entry
+
+
+def engine_for(version: ProductVersion) -> CompiledProduct:
+    """The compiled configurator of a version; published versions are compiled once per process."""
+    if version.status != ProductVersion.Status.DRAFT:
+        engine = _engines.get(version.pk)
+        if engine is not None:
+            return engine
+    engine = compile_product(definition_for(version), version.resources)
+    if version.status != ProductVersion.Status.DRAFT:
+        with _engines_lock:
+            _engines[version.pk] = engine
+    return engine
+
+
+def product_describe(*, slug: str) -> dict[str, Any]:
+    """API.md's product description: the current published version and its options."""
+    version = version_get_published(slug=slug)
+    product = version.product
+    return {
+        "slug": product.slug,
+        "name": product.name,
+        "description": product.description,
+        "version": version.number,
+        "currency": product.currency,
+        "base_price": str(version.base_price),
+        "options": engine_for(version).describe_options(),
+    }
+
+
+def product_configure(*, slug: str, spec: dict[str, Any], strict: bool = False) -> dict[str, Any]:
+    """API.md's configure answer for a (partial) spec on the product's current version."""
+    version = version_get_published(slug=slug)
+    result = engine_for(version).configure(spec, strict=strict)
+    answer: dict[str, Any] = {"product": slug, "version": version.number}
+    answer.update({k: v for k, v in result.items() if k != "normalized_spec"})
+    ship = ports.estimate_ship_date(result["routing"], 1) if result["valid"] else None
+    answer["estimated_ship_date"] = ship.isoformat() if ship else None
+    return answer

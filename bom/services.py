@@ -1,0 +1,201 @@
+"""Writes of the catalog: loading catalog files into versions, and publishing them."""
+
+import hashlib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from bom import ports
+from bom.configurator import CatalogError
+from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, Rule, RoutingOperation
+from bom.selectors import definition_for, engine_for
+from config.errors import DomainError
+
+CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+
+
+class PublishRefused(DomainError):
+    """The version is not publishable; `problems` says where and why."""
+
+    code = "publish_refused"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("The version cannot be published:\n" + "\n".join(f"- {p}" for p in problems))
+        self.problems = problems
+
+
+def _dec(value: Any, *, where: str, default: str | None = None) -> Decimal | None:
+    if value is None or value == "":
+        return None if default is None else Decimal(default)
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise PublishRefused([f"{where}: {value!r} is not a number"]) from exc
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _require(entry: dict[str, Any], field: str, where: str) -> Any:
+    if field not in entry or entry[field] in (None, ""):
+        raise PublishRefused([f"{where}: '{field}' is missing"])
+    return entry[field]
+
+
+@transaction.atomic
+def version_create_from_definition(
+    *, definition: dict[str, Any], source_file: str = "", source_digest: str = ""
+) -> ProductVersion:
+    """Store a catalog definition as a new draft version of its product (creating the product)."""
+    if not isinstance(definition, dict):
+        raise PublishRefused(["the catalog file must hold a mapping at its top level"])
+    slug = _require(definition, "slug", "slug")
+    product, _ = Product.objects.get_or_create(
+        slug=slug, defaults={"name": _require(definition, "name", "name")}
+    )
+    product.name = _require(definition, "name", "name")
+    product.description = _text(definition.get("description"))
+    product.currency = _text(definition.get("currency") or "CNY")
+    product.save()
+    latest = product.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = ProductVersion.objects.create(
+        product=product,
+        number=latest + 1,
+        base_price=_dec(definition.get("base_price"), where="base_price", default="0"),
+        source_file=source_file,
+        source_digest=source_digest,
+    )
+    for i, entry in enumerate(definition.get("options") or []):
+        where = f"options[{i}]"
+        option = Option.objects.create(
+            version=version,
+            position=i,
+            key=_require(entry, "key", where),
+            label=_text(entry.get("label") or entry["key"]),
+            type=_require(entry, "type", where),
+            group=_text(entry.get("group")),
+            help=_text(entry.get("help")),
+            required=bool(entry.get("required", entry.get("type") in ("choice", "number"))),
+            when=_text(entry.get("when")),
+            default=entry.get("default"),
+            unit=_text(entry.get("unit")),
+            min_value=_dec(entry.get("min"), where=f"{where}.min"),
+            max_value=_dec(entry.get("max"), where=f"{where}.max"),
+            step=_dec(entry.get("step"), where=f"{where}.step"),
+            max_length=entry.get("max_length"),
+            allowed=_text(entry.get("allowed")),
+            allowed_label=_text(entry.get("allowed_label")),
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                option=option,
+                position=j,
+                value=str(_require(choice, "value", f"{where}.choices[{j}]")),
+                label=_text(choice.get("label") or choice["value"]),
+                price_delta=_dec(choice.get("price_delta"), where=f"{where}.choices[{j}].price_delta", default="0"),
+            )
+            for j, choice in enumerate(entry.get("choices") or [])
+        )
+    Rule.objects.bulk_create(
+        Rule(version=version, position=i, key=_require(r, "key", f"rules[{i}]"),
+             expr=_require(r, "expr", f"rules[{i}]"), message=_require(r, "message", f"rules[{i}]"))
+        for i, r in enumerate(definition.get("rules") or [])
+    )
+    PriceAdder.objects.bulk_create(
+        PriceAdder(version=version, position=i, key=_require(p, "key", f"prices[{i}]"),
+                   label=_text(p.get("label") or p["key"]), when=_text(p.get("when")),
+                   amount=str(_require(p, "amount", f"prices[{i}]")))
+        for i, p in enumerate(definition.get("prices") or [])
+    )
+    BomLine.objects.bulk_create(
+        BomLine(version=version, position=i, key=_require(b, "key", f"bom[{i}]"),
+                parent_key=_text(b.get("parent")), item_sku=_text(b.get("item")),
+                assembly=_text(b.get("assembly")), quantity=str(_require(b, "quantity", f"bom[{i}]")),
+                when=_text(b.get("when")),
+                scrap_pct=_dec(b.get("scrap_pct"), where=f"bom[{i}].scrap_pct", default="0"),
+                operation_key=_text(b.get("operation")))
+        for i, b in enumerate(definition.get("bom") or [])
+    )
+    RoutingOperation.objects.bulk_create(
+        RoutingOperation(version=version, position=i, key=_require(o, "key", f"routing[{i}]"),
+                         name=_text(o.get("name") or o["key"]),
+                         work_center=_require(o, "work_center", f"routing[{i}]"),
+                         setup_minutes=_dec(o.get("setup_minutes"), where=f"routing[{i}].setup_minutes",
+                                            default="0"),
+                         run_minutes=str(_require(o, "run_minutes", f"routing[{i}]")),
+                         after=list(o.get("after") or []), when=_text(o.get("when")),
+                         setup_family=_text(o.get("setup_family")))
+        for i, o in enumerate(definition.get("routing") or [])
+    )
+    return version
+
+
+def _resources_for(definition: dict[str, Any]) -> dict[str, Any]:
+    skus = {b["item"] for b in definition["bom"] if b.get("item")}
+    codes = {o["work_center"] for o in definition["routing"]}
+    return {
+        "items": ports.item_facts(skus),
+        "work_centers": ports.work_center_facts(codes),
+        "grid_co2e_kg_per_kwh": "0.581",
+    }
+
+
+@transaction.atomic
+def version_publish(*, version: ProductVersion) -> ProductVersion:
+    """Validate a draft version whole and make it the product's current version.
+
+    Raises PublishRefused with every problem found (unknown names, cycles, missing items or
+    work centers, no valid configuration); nothing changes then.
+    """
+    version = ProductVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != ProductVersion.Status.DRAFT:
+        raise PublishRefused([f"version {version.number} is already {version.status}; edit a new draft"])
+    definition = definition_for(version)
+    resources = _resources_for(definition)
+    try:
+        from bom.configurator import compile_product
+
+        compile_product(definition, resources)
+    except CatalogError as exc:
+        raise PublishRefused([f"{p.path}: {p.message}" for p in exc.problems]) from exc
+    ProductVersion.objects.filter(
+        product_id=version.product_id, status=ProductVersion.Status.PUBLISHED
+    ).update(status=ProductVersion.Status.RETIRED)
+    version.status = ProductVersion.Status.PUBLISHED
+    version.resources = resources
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "resources", "published_at"])
+    engine_for(version)
+    return version
+
+
+def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
+    """Load one catalog file and publish it as a new version, unless it is unchanged.
+
+    Returns (version, created). Raises PublishRefused when the file is not valid.
+    """
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        definition = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise PublishRefused([f"{path.name}: not valid YAML: {exc}"]) from exc
+    slug = definition.get("slug") if isinstance(definition, dict) else None
+    current = (
+        ProductVersion.objects.filter(product__slug=slug, status=ProductVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    if current is not None and current.source_digest == digest:
+        return current, False
+    with transaction.atomic():
+        version = version_create_from_definition(
+            definition=definition, source_file=str(path.name), source_digest=digest
+        )
+        version = version_publish(version=version)
+    return version, True

@@ -1,0 +1,56 @@
+"""Domain errors: raised by services, mapped to HTTP answers in one place (config.exceptions)."""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refusal the caller can understand; nothing was changed."""
+
+    status_code = 409
+    code = "conflict"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class IdempotencyKeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+
+
+class SpecInvalid(DomainError):
+    """One or more specs break the product's rules; `errors` has DRF's nested shape."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, errors: dict[str, Any], message: str = "The specification is not valid.") -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+class InvalidInput(DomainError):
+    """A value the service cannot take; answered as a 400 on that field, like a serializer error."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from inventory.models import Item, LedgerEntry, Receipt
+
+
+class LedgerInline(admin.TabularInline):
+    model = LedgerEntry
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "reason", "on_hand_delta", "reserved_delta", "source", "user"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+    max_num = 0
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["sku", "name", "uom", "on_hand", "reserved", "available", "co2e_kg"]
+    list_filter = ["uom"]
+    search_fields = ["sku", "name"]
+    # Levels change only through the ledger (receipts, reservations, consumption), never by hand.
+    readonly_fields = ["on_hand", "reserved"]
+    inlines = [LedgerInline]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "item", "reason", "on_hand_delta", "reserved_delta", "source", "user"]
+    list_filter = ["reason"]
+    search_fields = ["item__sku", "source"]
+    list_select_related = ["item", "user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "item", "quantity", "reference", "received_by"]
+    search_fields = ["item__sku", "reference"]
+    list_select_related = ["item", "received_by"]
+    readonly_fields = ["item", "quantity", "reference", "received_by", "received_at"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # receipts go through the receipt service (API), which also re-allocates

@@ -1,0 +1,34 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import IsPlannerOrStaff
+from inventory import selectors, services
+from inventory.serializers import ItemSerializer, ReceiptInSerializer, ReceiptOutSerializer
+
+
+class ItemListApi(ListAPIView):
+    """Planners and staff see stock levels."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+    serializer_class = ItemSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.item_list()
+
+
+class ReceiptCreateApi(APIView):
+    """Planners and staff record a receipt; waiting production orders are then re-allocated."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+
+    @extend_schema(request=ReceiptInSerializer, responses={201: ReceiptOutSerializer})
+    def post(self, request: Request) -> Response:
+        data = ReceiptInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        receipt = services.receipt_record(user=request.user, **data.validated_data)
+        return Response(ReceiptOutSerializer(receipt).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,120 @@
+"""Writes of stock: reservations, releases, consumption and receipts, each with ledger rows.
+
+Every read-modify-write of an item's level locks the rows first with select_for_update(),
+taken in primary-key order in one query, so concurrent reservations queue instead of deadlocking;
+the CHECK constraints on Item back the invariant 0 <= reserved <= on_hand whatever a bug does.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, DecimalField, F, Value, When
+
+from config.errors import InvalidInput
+from inventory.models import Item, LedgerEntry, Receipt
+from inventory.signals import stock_received
+
+
+def _locked_items(item_ids: list[int]) -> dict[int, Item]:
+    items = Item.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
+    return {item.pk: item for item in items}
+
+
+def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
+    """One UPDATE for all items: field = field + delta (per item)."""
+    Item.objects.filter(pk__in=list(deltas)).update(
+        **{
+            field: F(field)
+            + Case(
+                *[When(pk=pk, then=Value(delta)) for pk, delta in deltas.items()],
+                default=Value(Decimal("0")),
+                output_field=DecimalField(max_digits=16, decimal_places=4),
+            )
+        }
+    )
+
+
+def stock_reserve(*, quantities: Mapping[int, Decimal], source: str) -> dict[int, Decimal]:
+    """Reserve all of `quantities` ({item_id: qty}) or nothing.
+
+    Must run inside the caller's transaction. Returns {} when everything was reserved, otherwise
+    {item_id: short quantity} for each item that lacked stock (and nothing was reserved).
+    """
+    wanted = {pk: qty for pk, qty in quantities.items() if qty > 0}
+    if not wanted:
+        return {}
+    items = _locked_items(sorted(wanted))
+    short = {pk: qty - items[pk].available for pk, qty in wanted.items() if items[pk].available < qty}
+    if short:
+        return short
+    _add("reserved", wanted)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(item_id=pk, reason=LedgerEntry.Reason.RESERVATION, reserved_delta=qty, source=source)
+        for pk, qty in sorted(wanted.items())
+    )
+    return {}
+
+
+def stock_unreserve(*, quantities: Mapping[int, Decimal], source: str) -> None:
+    """Give back reserved quantities ({item_id: qty}); runs inside the caller's transaction."""
+    wanted = {pk: qty for pk, qty in quantities.items() if qty > 0}
+    if not wanted:
+        return
+    _locked_items(sorted(wanted))
+    _add("reserved", {pk: -qty for pk, qty in wanted.items()})
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(item_id=pk, reason=LedgerEntry.Reason.RELEASE, reserved_delta=-qty, source=source)
+        for pk, qty in sorted(wanted.items())
+    )
+
+
+def stock_consume(*, quantities: Mapping[int, Decimal], source: str, user: Any = None) -> None:
+    """Consume reserved quantities: on hand and reserved both go down (backflush)."""
+    wanted = {pk: qty for pk, qty in quantities.items() if qty > 0}
+    if not wanted:
+        return
+    _locked_items(sorted(wanted))
+    _add("reserved", {pk: -qty for pk, qty in wanted.items()})
+    _add("on_hand", {pk: -qty for pk, qty in wanted.items()})
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(item_id=pk, reason=LedgerEntry.Reason.CONSUMPTION, on_hand_delta=-qty,
+                    reserved_delta=-qty, source=source, user=user)
+        for pk, qty in sorted(wanted.items())
+    )
+
+
+@transaction.atomic
+def receipt_record(*, sku: str, quantity: Decimal, reference: str = "", user: Any = None) -> Receipt:
+    """Receive stock of an item. Raises NotFound for an unknown SKU, DomainError for a bad quantity."""
+    if quantity <= 0:
+        raise InvalidInput("quantity", "The quantity received must be more than zero.")
+    item = Item.objects.select_for_update().filter(sku=sku).first()
+    if item is None:
+        raise InvalidInput("sku", f"There is no item with SKU '{sku}'.")
+    exponent = Decimal(1).scaleb(-item.decimals)
+    if quantity != quantity.quantize(exponent):
+        raise InvalidInput("quantity", f"{item.sku} is counted in {item.uom} with at most {item.decimals} decimals.")
+    user = user if getattr(user, "is_authenticated", False) else None
+    receipt = Receipt.objects.create(item=item, quantity=quantity, reference=reference, received_by=user)
+    Item.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)
+    LedgerEntry.objects.create(item=item, reason=LedgerEntry.Reason.RECEIPT, on_hand_delta=quantity,
+                               source=f"RCV-{receipt.pk:06d}", user=user)
+    stock_received.send(sender=Receipt, item_id=item.pk)
+    return receipt
+
+
+@transaction.atomic
+def item_ensure(*, sku: str, name: str, uom: str, decimals: int, co2e_kg: Decimal,
+                opening_stock: Decimal = Decimal("0")) -> tuple[Item, bool]:
+    """Create an item with its opening stock (as a ledger adjustment) unless it exists."""
+    item, created = Item.objects.get_or_create(
+        sku=sku, defaults={"name": name, "uom": uom, "decimals": decimals, "co2e_kg": co2e_kg}
+    )
+    if created and opening_stock > 0:
+        Item.objects.filter(pk=item.pk).update(on_hand=opening_stock)
+        LedgerEntry.objects.create(item=item, reason=LedgerEntry.Reason.ADJUSTMENT,
+                                   on_hand_delta=opening_stock, source="opening stock")
+        item.on_hand = opening_stock
+    return item, created

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from orders.models import IdempotencyKey, Order, OrderEvent, OrderLine
+
+
+class OrderLineInline(admin.StackedInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    max_num = 0
+    readonly_fields = ["position", "product_version", "product_slug", "spec", "quantity", "unit_price", "bom",
+                       "routing", "footprint"]
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    max_num = 0
+    readonly_fields = ["at", "kind", "message"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "customer", "status", "total", "currency", "promised_date", "created_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["number", "customer__username", "customer__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["customer"]
+    # The snapshot never changes after placement; status moves only through the services.
+    readonly_fields = ["number", "customer", "status", "currency", "total", "promised_date", "created_at",
+                       "updated_at"]
+    inlines = [OrderLineInline, OrderEventInline]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ["key", "user", "order", "created_at"]
+    search_fields = ["key", "user__username", "order__number"]
+    readonly_fields = ["key", "user", "order", "request_digest", "created_at"]

@@ -1,0 +1,79 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import IsPlannerOrStaff, is_staff
+from orders import selectors, services
+from orders.serializers import OrderInSerializer, OrderOutSerializer, OrderSummarySerializer
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="A client-chosen key (a UUID); a retry with the same key and body creates nothing new.",
+)
+
+
+class OrderListCreateApi(ListAPIView):
+    """Customers list their own orders and place new ones; planners and staff list all."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderSummarySerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.order_list_for(self.request.user)
+
+    @extend_schema(request=OrderInSerializer, responses={201: OrderOutSerializer},
+                   parameters=[IDEMPOTENCY_HEADER])
+    def post(self, request: Request) -> Response:
+        data = OrderInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key is not None and len(key) > 100:
+            return Response({"detail": "The Idempotency-Key is longer than 100 characters.", "code": "invalid"},
+                            status=status.HTTP_400_BAD_REQUEST)
+        order, created = services.order_place(
+            customer=request.user, lines=data.validated_data["lines"], note=data.validated_data["note"],
+            idempotency_key=key,
+        )
+        order = selectors.order_get_for(request.user, number=order.number)
+        return Response(OrderOutSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(APIView):
+    """The owner, planners and staff see an order; anyone else gets 404."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=OrderOutSerializer)
+    def get(self, request: Request, number: str) -> Response:
+        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
+
+
+class OrderCancelApi(APIView):
+    """The owner or staff cancel an order before production starts."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=OrderOutSerializer)
+    def post(self, request: Request, number: str) -> Response:
+        order = selectors.order_get_for(request.user, number=number)
+        if order.customer_id != request.user.pk and not is_staff(request.user):
+            raise PermissionDenied("Only the customer who placed it and staff may cancel an order.")
+        services.order_cancel(order=order, user=request.user)
+        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
+
+
+class OrderShipApi(APIView):
+    """Planners and staff mark a completed order shipped."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+
+    @extend_schema(request=None, responses=OrderOutSerializer)
+    def post(self, request: Request, number: str) -> Response:
+        order = selectors.order_get_for(request.user, number=number)
+        services.order_ship(order=order, user=request.user)
+        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from orders import api
+
+urlpatterns = [
+    path("orders/", api.OrderListCreateApi.as_view(), name="order-list"),
+    path("orders/<str:number>/", api.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<str:number>/cancel/", api.OrderCancelApi.as_view(), name="order-cancel"),
+    path("orders/<str:number>/ship/", api.OrderShipApi.as_view(), name="order-ship"),
+]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from orders import views
+
+app_name = "shop"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/<slug:slug>/", views.configure_page, name="configure"),
+    path("products/<slug:slug>/order/", views.place_order, name="place-order"),
+    path("orders/", views.my_orders, name="orders"),
+    path("orders/<str:number>/", views.order_page, name="order"),
+    path("orders/<str:number>/cancel/", views.cancel_order, name="cancel-order"),
+]

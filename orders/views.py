@@ -1,0 +1,125 @@
+"""The customer's pages: the shop, a configurator per product, their orders."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from bom import selectors as catalog
+from config.errors import DomainError, NotFound, SpecInvalid
+from orders import selectors, services
+
+
+def _spec_from_form(data: Any, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """The spec a form describes: blank fields are left out; booleans come as 'true'/'false'."""
+    spec: dict[str, Any] = {}
+    for option in options:
+        raw = data.get(option["key"], "")
+        if raw == "":
+            continue
+        if option["type"] == "boolean":
+            spec[option["key"]] = raw == "true"
+        else:
+            spec[option["key"]] = raw
+    return spec
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Anyone: the products on offer."""
+    return render(request, "shop/home.html", {"versions": catalog.product_list_published()})
+
+
+@require_GET
+def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Anyone: every option, what is still possible and why not, the price, the BOM summary."""
+    try:
+        described = catalog.product_describe(slug=slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    spec = _spec_from_form(request.GET, described["options"])
+    result = catalog.product_configure(slug=slug, spec=spec, strict=request.GET.get("check") == "1")
+    options = []
+    for option in described["options"]:
+        domain = result["domains"].get(option["key"])
+        options.append({
+            **option,
+            "applies": option["key"] in result["applicable"],
+            "value": spec.get(option["key"], option.get("default")),
+            "errors": result["errors"].get(option["key"], []),
+            "domain": domain,
+            "excluded": (domain or {}).get("excluded", {}),
+        })
+    return render(request, "shop/configure.html", {
+        "product": described, "options": options, "result": result, "spec": spec,
+        "non_field_errors": result["errors"].get("non_field_errors", []),
+        "idempotency_key": uuid.uuid4(),
+    })
+
+
+@login_required
+@require_POST
+def place_order(request: HttpRequest, slug: str) -> HttpResponse:
+    """A logged-in customer orders the configuration on the page."""
+    described = catalog.product_describe(slug=slug)
+    spec = _spec_from_form(request.POST, described["options"])
+    try:
+        quantity = max(1, min(100, int(request.POST.get("quantity", "1"))))
+    except ValueError:
+        quantity = 1
+    try:
+        order, _ = services.order_place(
+            customer=request.user, lines=[{"product": slug, "spec": spec, "quantity": quantity}],
+            note=request.POST.get("note", "")[:2000], idempotency_key=request.POST.get("idempotency_key") or None,
+        )
+    except SpecInvalid:
+        messages.error(request, "The configuration is not complete or not valid yet; see the marked options.")
+        query = request.POST.copy()
+        query["check"] = "1"
+        for name in ("csrfmiddlewaretoken", "idempotency_key", "quantity", "note"):
+            query.pop(name, None)
+        return redirect(f"{request.path.rsplit('order/', 1)[0]}?{query.urlencode()}")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("shop:configure", slug=slug)
+    messages.success(request, f"Thank you: order {order.number} is placed.")
+    return redirect("shop:order", number=order.number)
+
+
+@login_required
+@require_GET
+def my_orders(request: HttpRequest) -> HttpResponse:
+    """A customer's own orders (planners and staff see all)."""
+    return render(request, "shop/orders.html", {"orders": selectors.order_list_for(request.user)[:200]})
+
+
+@login_required
+@require_GET
+def order_page(request: HttpRequest, number: str) -> HttpResponse:
+    """The owner, planners and staff follow an order through the factory; others get 404."""
+    try:
+        order = selectors.order_get_for(request.user, number=number)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "shop/order.html", {"order": order})
+
+
+@login_required
+@require_POST
+def cancel_order(request: HttpRequest, number: str) -> HttpResponse:
+    """The owner cancels an order before production starts."""
+    try:
+        order = selectors.order_get_for(request.user, number=number)
+        if order.customer_id != request.user.pk and not request.user.is_staff:
+            raise NotFound("There is no such order.")
+        services.order_cancel(order=order, user=request.user)
+        messages.success(request, f"Order {number} is cancelled.")
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("shop:order", number=number)

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
+
+
+@admin.register(WorkCenter)
+class WorkCenterAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "capacity", "minutes_per_day", "shift_start", "power_kw"]
+    search_fields = ["code", "name"]
+
+
+class OperationInline(admin.TabularInline):
+    model = Operation
+    extra = 0
+    fields = ["sequence", "key", "name", "work_center", "status", "setup_minutes", "run_minutes",
+              "planned_start", "planned_end", "started_at", "finished_at"]
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+class MaterialInline(admin.TabularInline):
+    model = MaterialRequirement
+    extra = 0
+    fields = ["item", "operation_key", "quantity", "reserved", "consumed"]
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(ProductionOrder)
+class ProductionOrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "product", "quantity", "status", "priority", "promised_date", "planned_finish"]
+    list_filter = ["status", "product"]
+    search_fields = ["number", "order_line__order__number"]
+    list_editable = ["priority"]
+    readonly_fields = ["number", "order_line", "product", "quantity", "status", "promised_date",
+                       "planned_finish", "created_at", "completed_at"]
+    inlines = [OperationInline, MaterialInline]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # only released customer orders create production orders
+
+
+@admin.register(Operation)
+class OperationAdmin(admin.ModelAdmin):
+    list_display = ["production_order", "key", "work_center", "status", "planned_start", "planned_end"]
+    list_filter = ["status", "work_center"]
+    search_fields = ["production_order__number", "key"]
+    list_select_related = ["production_order", "work_center"]
+    readonly_fields = ["production_order", "sequence", "key", "status", "started_at", "finished_at",
+                       "started_by", "finished_by", "predecessors"]

@@ -1,0 +1,91 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import IsOperatorOrPlanner, IsPlannerOrStaff, IsShopFloor
+from config.errors import NotFound
+from production import selectors, services
+from production.models import WorkCenter
+from production.serializers import (
+    FinishInSerializer,
+    QueueEntrySerializer,
+    StationOperationSerializer,
+    WorkCenterSerializer,
+)
+from production.tasks import replan_task
+
+
+class QueueApi(ListAPIView):
+    """Operators, planners and staff see the open production orders in planned sequence."""
+
+    permission_classes = [IsAuthenticated, IsShopFloor]
+    serializer_class = QueueEntrySerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.queue_list()
+
+
+class WorkCenterListApi(ListAPIView):
+    """Operators, planners and staff see the work centers and their load."""
+
+    permission_classes = [IsAuthenticated, IsShopFloor]
+    serializer_class = WorkCenterSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return WorkCenter.objects.order_by("code")
+
+
+class WorkCenterOperationsApi(ListAPIView):
+    """Operators, planners and staff see a station's open operations in planned order."""
+
+    permission_classes = [IsAuthenticated, IsShopFloor]
+    serializer_class = StationOperationSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        work_center = WorkCenter.objects.filter(code=self.kwargs["code"]).first()
+        if work_center is None:
+            raise NotFound("There is no such work center.")
+        return selectors.work_center_operations(work_center)
+
+
+class OperationStartApi(APIView):
+    """Operators and planners start an operation."""
+
+    permission_classes = [IsAuthenticated, IsOperatorOrPlanner]
+
+    @extend_schema(request=None, responses=StationOperationSerializer)
+    def post(self, request: Request, operation_id: int) -> Response:
+        op = services.operation_start(operation_id=operation_id, user=request.user)
+        replan_task.delay_on_commit()
+        return Response(StationOperationSerializer(op).data)
+
+
+class OperationFinishApi(APIView):
+    """Operators and planners finish an operation in progress."""
+
+    permission_classes = [IsAuthenticated, IsOperatorOrPlanner]
+
+    @extend_schema(request=FinishInSerializer, responses=StationOperationSerializer)
+    def post(self, request: Request, operation_id: int) -> Response:
+        data = FinishInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        op = services.operation_finish(operation_id=operation_id, user=request.user,
+                                       scrap_quantity=data.validated_data["scrap_quantity"])
+        replan_task.delay_on_commit()
+        return Response(StationOperationSerializer(op).data)
+
+
+class ReplanApi(APIView):
+    """Planners and staff re-run the scheduler."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request: Request) -> Response:
+        replan_task.delay()
+        return Response({"detail": "Re-planning has been queued.", "code": "accepted"},
+                        status=status.HTTP_202_ACCEPTED)

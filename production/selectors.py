@@ -1,0 +1,149 @@
+"""Reads of the shop floor: the queue, work-center load, and ship-date estimates."""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+from zoneinfo import ZoneInfo
+
+from production.models import Operation, ProductionOrder, WorkCenter
+from production.scheduling import Job, Op, ShiftCalendar, schedule_forward
+
+LOAD_CACHE_KEY = "production:work-center-free-at"
+LOAD_CACHE_SECONDS = 30
+
+
+def factory_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def calendar_of(work_center: WorkCenter) -> ShiftCalendar:
+    return ShiftCalendar(tz=factory_tz(), shift_start=work_center.shift_start,
+                         minutes_per_day=work_center.minutes_per_day)
+
+
+def work_center_facts(codes: Any) -> dict[str, dict[str, Any]]:
+    """What the catalog needs to know of work centers (registered with bom.ports)."""
+    return {
+        wc.code: {"name": wc.name, "power_kw": str(wc.power_kw)}
+        for wc in WorkCenter.objects.filter(code__in=list(codes))
+    }
+
+
+def queue_list() -> QuerySet[ProductionOrder]:
+    """Open production orders in planned sequence, with the operations needed to show the next one."""
+    return (
+        ProductionOrder.objects.filter(status__in=ProductionOrder.OPEN_STATUSES)
+        .select_related("order_line__order")
+        .prefetch_related(
+            Prefetch("operations", queryset=Operation.objects.select_related("work_center").order_by("sequence"))
+        )
+        .order_by("-priority", "promised_date", "created_at", "id")
+    )
+
+
+def next_operation(po: ProductionOrder) -> Operation | None:
+    """The first operation not done, in routing order (uses the prefetched operations)."""
+    return next((op for op in po.operations.all() if op.status != Operation.Status.DONE), None)
+
+
+def work_center_list() -> QuerySet[WorkCenter]:
+    open_ops = Q(operations__status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
+                 operations__production_order__status__in=ProductionOrder.OPEN_STATUSES)
+    return WorkCenter.objects.annotate(
+        open_operations=Count("operations", filter=open_ops),
+        open_minutes=Sum("operations__run_minutes", filter=open_ops, default=Decimal(0))
+        + Sum("operations__setup_minutes", filter=open_ops, default=Decimal(0)),
+    ).order_by("code")
+
+
+def work_center_load(work_center: WorkCenter, *, days: int = 10) -> list[dict[str, Any]]:
+    """Planned minutes per working day for the next `days` days, against what the stations have."""
+    tz = factory_tz()
+    per_day: dict[date, Decimal] = defaultdict(Decimal)
+    for op in work_center_operations(work_center).exclude(planned_start=None):
+        per_day[op.planned_start.astimezone(tz).date()] += op.duration_minutes
+    cal = calendar_of(work_center)
+    day = timezone.now().astimezone(tz).date()
+    result: list[dict[str, Any]] = []
+    while len(result) < days:
+        if day.weekday() in cal.workdays:
+            result.append({"date": day.isoformat(), "planned_minutes": str(per_day.get(day, Decimal(0))),
+                           "available_minutes": str(work_center.capacity * work_center.minutes_per_day)})
+        day += timedelta(days=1)
+    return result
+
+
+def work_center_operations(work_center: WorkCenter) -> QuerySet[Operation]:
+    """A station's open operations, in planned order."""
+    return (
+        Operation.objects.filter(
+            work_center=work_center,
+            status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
+            production_order__status__in=ProductionOrder.OPEN_STATUSES,
+        )
+        .select_related("production_order", "work_center")
+        .order_by("planned_start", "production_order__priority", "id")
+    )
+
+
+def _work_center_free_at() -> dict[str, datetime]:
+    """When each work center's planned load ends (cached briefly: configure asks on every click)."""
+    cached = cache.get(LOAD_CACHE_KEY)
+    if cached is None:
+        rows = (
+            Operation.objects.filter(status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
+                                     production_order__status__in=ProductionOrder.OPEN_STATUSES)
+            .values("work_center__code")
+            .annotate(end=Max("planned_end"))
+        )
+        cached = {row["work_center__code"]: row["end"] for row in rows if row["end"] is not None}
+        cache.set(LOAD_CACHE_KEY, cached, LOAD_CACHE_SECONDS)
+    return cached
+
+
+def _work_centers_by_code() -> dict[str, WorkCenter]:
+    cached = cache.get("production:work-centers")
+    if cached is None:
+        cached = {wc.code: wc for wc in WorkCenter.objects.all()}
+        cache.set("production:work-centers", cached, LOAD_CACHE_SECONDS)
+    return cached
+
+
+def estimate_ship_date(routing: Sequence[Mapping[str, Any]], quantity: int = 1) -> date | None:
+    """When a new job with this routing would ship if it joined the back of the current queue."""
+    if not routing:
+        return None
+    centers = _work_centers_by_code()
+    codes = {op["work_center"] for op in routing}
+    if not codes <= set(centers):
+        return None
+    free_at = _work_center_free_at()
+    now = timezone.now()
+    ops = [
+        Op(id=op["key"], work_center=op["work_center"],
+           minutes=float(Decimal(op["setup_minutes"]) + Decimal(op["run_minutes"]) * quantity),
+           predecessors=tuple(op.get("after", ())))
+        for op in routing
+    ]
+    placed = schedule_forward(
+        [Job(id="new", ops=ops)],
+        calendars={code: calendar_of(centers[code]) for code in codes},
+        capacities={code: 1 for code in codes},
+        now=now,
+        free_at={code: [free_at[code]] for code in codes if code in free_at},
+    )
+    finish = max(p.end for p in placed.values())
+    return ship_date_after(finish)
+
+
+def ship_date_after(finish: datetime) -> date:
+    """Ship on the next working day after the last operation ends."""
+    cal = ShiftCalendar(tz=factory_tz())
+    return cal.next_working_day(finish.astimezone(cal.tz).date())

@@ -1,0 +1,55 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from production.models import Operation, ProductionOrder, WorkCenter
+from production.selectors import next_operation
+
+
+class NextOperationSerializer(serializers.ModelSerializer):
+    work_center = serializers.CharField(source="work_center.code")
+
+    class Meta:
+        model = Operation
+        fields = ["id", "key", "work_center", "planned_start", "planned_end"]
+
+
+class QueueEntrySerializer(serializers.ModelSerializer):
+    order = serializers.CharField(source="order_line.order.number")
+    next_operation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductionOrder
+        fields = ["number", "order", "product", "quantity", "status", "priority", "promised_date",
+                  "planned_finish", "next_operation"]
+
+    def get_next_operation(self, po: ProductionOrder) -> dict[str, Any] | None:
+        op = next_operation(po)
+        return NextOperationSerializer(op).data if op else None
+
+
+class WorkCenterSerializer(serializers.ModelSerializer):
+    load = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkCenter
+        fields = ["code", "name", "capacity", "minutes_per_day", "load"]
+
+    def get_load(self, wc: WorkCenter) -> list[dict[str, Any]]:
+        from production.selectors import work_center_load
+
+        return work_center_load(wc)
+
+
+class StationOperationSerializer(serializers.ModelSerializer):
+    production_order = serializers.CharField(source="production_order.number")
+    work_center = serializers.CharField(source="work_center.code")
+
+    class Meta:
+        model = Operation
+        fields = ["id", "production_order", "key", "name", "work_center", "status", "setup_minutes",
+                  "run_minutes", "planned_start", "planned_end", "started_at", "finished_at"]
+
+
+class FinishInSerializer(serializers.Serializer):
+    scrap_quantity = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=0, default="0")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from production import views
+
+app_name = "planner"
+
+urlpatterns = [
+    path("", views.queue_page, name="queue"),
+]

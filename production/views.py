@@ -1,0 +1,24 @@
+"""The planner's pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.roles import is_operator, is_staff, page_requires
+from production import selectors
+
+
+def _shop_floor(user: object) -> bool:
+    return is_operator(user) or is_staff(user)
+
+
+@login_required
+@page_requires(_shop_floor, "Only operators, planners and staff may see the queue.")
+@require_GET
+def queue_page(request: HttpRequest) -> HttpResponse:
+    """Operators, planners and staff: the open production orders in planned sequence, and the load."""
+    queue = [(po, selectors.next_operation(po)) for po in selectors.queue_list()[:500]]
+    return render(request, "planner/queue.html", {
+        "queue": queue, "work_centers": selectors.work_center_list(),
+    })

@@ -1,0 +1,517 @@
+"""The configurator engine on small hand-made products, and against a brute-force oracle."""
+
+import copy
+import itertools
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bom.configurator import CatalogError, compile_product
+from bom.expressions import parse
+
+RESOURCES = {
+    "items": {
+        "CLOTH": {"name": "Shirt cloth", "uom": "m", "decimals": 2, "co2e_kg": "10"},
+        "BTN": {"name": "Button", "uom": "pcs", "decimals": 0, "co2e_kg": "0.1"},
+        "THREAD": {"name": "Thread", "uom": "m", "decimals": 0, "co2e_kg": "0.001"},
+    },
+    "work_centers": {
+        "CUT": {"name": "Cutting", "power_kw": "6"},
+        "SEW": {"name": "Sewing", "power_kw": "1.2"},
+        "EMB": {"name": "Embroidery", "power_kw": "0.8"},
+        "PRESS": {"name": "Pressing", "power_kw": "3"},
+    },
+    "grid_co2e_kg_per_kwh": "0.5",
+}
+
+SHIRT = {
+    "slug": "shirt",
+    "name": "Shirt",
+    "currency": "CNY",
+    "base_price": "100.00",
+    "options": [
+        {
+            "key": "colour",
+            "label": "Colour",
+            "type": "choice",
+            "choices": [
+                {"value": "red", "label": "Red"},
+                {"value": "blue", "label": "Blue"},
+                {"value": "green", "label": "Green", "price_delta": "10"},
+            ],
+        },
+        {
+            "key": "collar",
+            "label": "Collar",
+            "type": "choice",
+            "choices": [{"value": "button", "label": "Button-down"}, {"value": "spread", "label": "Spread"}],
+        },
+        {"key": "size_cm", "label": "Size", "type": "number", "unit": "cm", "min": "30", "max": "50", "step": "0.5"},
+        {"key": "with_pocket", "label": "Pocket", "type": "boolean", "default": False},
+        {
+            "key": "pocket_side",
+            "label": "Pocket side",
+            "type": "choice",
+            "when": "with_pocket",
+            "choices": [{"value": "left", "label": "Left"}, {"value": "right", "label": "Right"}],
+        },
+        {
+            "key": "initials",
+            "label": "Initials",
+            "type": "text",
+            "max_length": 3,
+            "allowed": "A-Z",
+            "allowed_label": "capital letters",
+        },
+    ],
+    "rules": [
+        {"key": "green_spread", "expr": "colour != 'green' or collar == 'spread'", "message": "Green comes with a spread collar."},
+        {"key": "big_spread", "expr": "size_cm <= 40 or collar == 'spread'", "message": "Above 40 cm, spread collar only."},
+    ],
+    "prices": [
+        {"key": "initials", "label": "Initials", "when": "initials != ''", "amount": "20"},
+        {"key": "large", "label": "Large", "when": "size_cm > 45", "amount": "size_cm - 45"},
+    ],
+    "bom": [
+        {"key": "SHIRT", "assembly": "Shirt", "quantity": "1"},
+        {"key": "cloth", "parent": "SHIRT", "item": "CLOTH", "quantity": "size_cm / 20", "scrap_pct": "10",
+         "operation": "cut"},
+        {"key": "buttons", "parent": "SHIRT", "item": "BTN", "quantity": "7 if collar == 'button' else 6",
+         "operation": "sew"},
+        {"key": "POCKET", "parent": "SHIRT", "assembly": "Pocket", "when": "with_pocket", "quantity": "1"},
+        {"key": "pocket_cloth", "parent": "POCKET", "item": "CLOTH", "quantity": "0.051", "operation": "cut"},
+        {"key": "thread", "item": "THREAD", "when": "initials != ''", "quantity": "12.5", "operation": "embroider"},
+    ],
+    "routing": [
+        {"key": "cut", "name": "Cut", "work_center": "CUT", "setup_minutes": "10", "run_minutes": "size_cm / 8",
+         "setup_family": "colour"},
+        {"key": "sew", "name": "Sew", "work_center": "SEW", "setup_minutes": "5", "run_minutes": "30", "after": ["cut"]},
+        {"key": "embroider", "name": "Embroider", "work_center": "EMB", "run_minutes": "6", "when": "initials != ''",
+         "after": ["sew"]},
+        {"key": "press", "name": "Press", "work_center": "PRESS", "run_minutes": "4", "after": ["embroider"]},
+    ],
+}
+
+FULL = {"colour": "blue", "collar": "button", "size_cm": "38", "with_pocket": False}
+
+
+def shirt(**changes):
+    definition = copy.deepcopy(SHIRT)
+    definition.update(changes)
+    return compile_product(definition, RESOURCES)
+
+
+def catalog_problems(definition, resources=RESOURCES):
+    with pytest.raises(CatalogError) as caught:
+        compile_product(definition, resources)
+    return {(p.path, p.message) for p in caught.value.problems}
+
+
+# -- values --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("size_cm", "abc", "Must be a number."),
+        ("size_cm", True, "Must be a number."),
+        ("size_cm", [38], "Must be a number."),
+        ("size_cm", 29.5, "Must be at least 30."),
+        ("size_cm", "50.5", "Must be at most 50."),
+        ("size_cm", 38.2, "Must be in steps of 0.5."),
+        ("colour", "pink", "'pink' is not one of: red, blue, green."),
+        ("colour", 3, "Must be one of: red, blue, green."),
+        ("with_pocket", "yes", "Must be true or false."),
+        ("initials", "abc", "Only capital letters are allowed."),
+        ("initials", "ABCD", "At most 3 characters."),
+        ("initials", 12, "Must be text."),
+        ("sleeves", "long", "Unknown option."),
+    ],
+)
+def test_each_bad_value_is_an_error_on_its_key(key, value, message):
+    # given a complete spec but one bad value
+    # when it is configured
+    result = shirt().configure({**FULL, key: value})
+    # then the value is refused on its key, and nothing is priced
+    assert result["errors"][key] == [message]
+    assert result["valid"] is False
+    assert result["price"] is None and result["bom"] is None and result["routing"] is None
+
+
+def test_numbers_as_json_numbers_or_strings_are_kept_exact():
+    result = shirt().configure({**FULL, "size_cm": 38.5})
+    assert result["valid"] is True
+    assert result["normalized_spec"]["size_cm"] == "38.5"
+    assert shirt().configure({**FULL, "size_cm": "38.50"})["normalized_spec"]["size_cm"] == "38.5"
+
+
+def test_normalized_spec_fills_defaults_and_drops_unset_text():
+    result = shirt().configure({"colour": "red", "collar": "spread", "size_cm": 40})
+    assert result["valid"] is True
+    assert result["normalized_spec"] == {"colour": "red", "collar": "spread", "size_cm": "40", "with_pocket": False}
+
+
+# -- applicability -------------------------------------------------------------------------------
+
+
+def test_an_option_applies_only_when_its_condition_holds():
+    # given no pocket (the default)
+    result = shirt().configure(FULL)
+    # then pocket_side is not asked for
+    assert "pocket_side" not in result["applicable"]
+    assert result["valid"] is True
+    # given a pocket
+    result = shirt().configure({**FULL, "with_pocket": True})
+    # then pocket_side applies and is required
+    assert "pocket_side" in result["applicable"]
+    assert result["complete"] is False
+    assert result["errors"] == {"pocket_side": ["This option is required."]}
+
+
+def test_a_value_for_an_option_that_does_not_apply_is_an_error():
+    result = shirt().configure({**FULL, "pocket_side": "left"})
+    assert result["errors"] == {"pocket_side": ["Does not apply: you chose Pocket: no."]}
+    assert result["valid"] is False
+    assert "pocket_side" not in result["normalized_spec"]
+
+
+# -- rules, errors and completeness ----------------------------------------------------------------
+
+
+def test_a_broken_rule_is_reported_under_each_option_the_customer_set():
+    result = shirt().configure({"colour": "green", "collar": "button"})
+    assert result["errors"] == {
+        "colour": ["Green comes with a spread collar."],
+        "collar": ["Green comes with a spread collar."],
+    }
+    assert result["complete"] is False
+
+
+def test_missing_required_options_are_reported_when_nothing_else_is_wrong_or_strict():
+    # given a partial spec with a conflict
+    partial = {"colour": "green", "collar": "button"}
+    # when configured leniently, only the conflict is reported
+    assert set(shirt().configure(partial)["errors"]) == {"colour", "collar"}
+    # when strict, the missing size too
+    assert shirt().configure(partial, strict=True)["errors"]["size_cm"] == ["This option is required."]
+    # given a partial spec without a conflict, the missing option is reported
+    result = shirt().configure({"colour": "red", "collar": "spread"})
+    assert result["errors"] == {"size_cm": ["This option is required."]}
+    assert result["complete"] is False and result["valid"] is False
+
+
+def test_a_partial_spec_with_no_valid_completion_names_the_conflicting_choices():
+    # given rules that only conflict through an option still unset
+    definition = {
+        "slug": "abc",
+        "name": "ABC",
+        "currency": "CNY",
+        "base_price": "1",
+        "options": [
+            {"key": k, "label": k.upper(), "type": "choice",
+             "choices": [{"value": "x", "label": "Ex"}, {"value": "y", "label": "Why"}]}
+            for k in ("a", "b", "c")
+        ],
+        "rules": [
+            {"key": "r1", "expr": "a != 'x' or b == 'y'", "message": "A x needs B y."},
+            {"key": "r2", "expr": "c != 'x' or b != 'y'", "message": "C x rules out B y."},
+        ],
+    }
+    product = compile_product(definition, {})
+    # when a and c are set, b not yet
+    result = product.configure({"a": "x", "c": "x"})
+    # then both are errors naming the other, before the spec is complete
+    assert result["complete"] is False
+    assert result["errors"] == {
+        "a": ["Not possible together with C: Ex."],
+        "c": ["Not possible together with A: Ex."],
+    }
+    # and b has no value left, each explained by its rule
+    assert result["domains"]["b"] == {
+        "choices": [],
+        "excluded": {"x": "A x needs B y. (you chose A: Ex)", "y": "C x rules out B y. (you chose C: Ex)"},
+    }
+
+
+# -- domains ------------------------------------------------------------------------------------
+
+
+def test_domains_exclude_values_without_a_valid_completion_and_say_why():
+    result = shirt().configure({"colour": "green"})
+    assert result["domains"]["collar"] == {
+        "choices": ["spread"],
+        "excluded": {"button": "Green comes with a spread collar. (you chose Colour: Green)"},
+    }
+    # the option's own value is left out when computing its domain
+    assert result["domains"]["colour"] == {"choices": ["red", "blue", "green"], "excluded": {}}
+
+
+def test_number_ranges_shrink_with_the_other_values():
+    result = shirt().configure({"collar": "button"})
+    assert result["domains"]["size_cm"] == {"ranges": [["30", "40"]], "step": "0.5", "unit": "cm"}
+    assert result["domains"]["colour"]["excluded"] == {
+        "green": "Green comes with a spread collar. (you chose Collar: Button-down)"
+    }
+    result = shirt().configure({"size_cm": "40.5"})
+    assert result["domains"]["collar"]["excluded"] == {
+        "button": "Above 40 cm, spread collar only. (you chose Size: 40.5 cm)"
+    }
+
+
+def test_boolean_and_text_domains():
+    result = shirt().configure({"pocket_side": "left"})
+    assert result["domains"]["with_pocket"] == {
+        "choices": [True],
+        "excluded": {"false": "Pocket side would no longer apply. (you chose Pocket side: Left)"},
+    }
+    assert result["domains"]["initials"] == {"max_length": 3}
+
+
+# -- price, BOM, routing, footprint --------------------------------------------------------------------
+
+
+def test_price_bom_routing_and_footprint_of_a_valid_spec():
+    # given a valid spec with initials and a pocket
+    spec = {"colour": "green", "collar": "spread", "size_cm": 47.5, "with_pocket": True, "pocket_side": "left",
+            "initials": "JS"}
+    # when configured
+    result = shirt().configure(spec)
+    # then it is priced: base + green + initials + (47.5 - 45)
+    assert result["valid"] is True, result["errors"]
+    assert result["price"] == "132.50"
+    assert result["currency"] == "CNY"
+    # and its BOM is exploded: 47.5 / 20 * 1.1 = 2.6125 m, rounded up to 2.62
+    assert result["bom"] == [
+        {"item": "CLOTH", "name": "Shirt cloth", "quantity": "2.62", "uom": "m", "level": 2, "parent": "SHIRT",
+         "operation": "cut"},
+        {"item": "BTN", "name": "Button", "quantity": "6", "uom": "pcs", "level": 2, "parent": "SHIRT",
+         "operation": "sew"},
+        {"item": "CLOTH", "name": "Shirt cloth", "quantity": "0.06", "uom": "m", "level": 3, "parent": "POCKET",
+         "operation": "cut"},
+        {"item": "THREAD", "name": "Thread", "quantity": "13", "uom": "m", "level": 1, "parent": None,
+         "operation": "embroider"},
+    ]
+    # and its routing keeps the embroidery
+    assert [(op["key"], op["after"]) for op in result["routing"]] == [
+        ("cut", []), ("sew", ["cut"]), ("embroider", ["sew"]), ("press", ["embroider"]),
+    ]
+    assert result["routing"][0] == {"key": "cut", "name": "Cut", "work_center": "CUT", "setup_minutes": "10",
+                                    "run_minutes": "5.94", "after": [], "setup_family": "green"}
+    # and its footprint: materials (2.62 + 0.06) * 10 + 6 * 0.1 + 13 * 0.001
+    materials = Decimal("26.8") + Decimal("0.6") + Decimal("0.013")
+    energy = ((10 + Decimal("5.94")) * 6 + 35 * Decimal("1.2") + 6 * Decimal("0.8") + 4 * 3) / 60
+    assert result["footprint"] == {
+        "co2e_kg": str((materials + energy * Decimal("0.5")).quantize(Decimal("0.1"))),
+        "materials_co2e_kg": str(materials.quantize(Decimal("0.1"))),
+        "energy_kwh": str(energy.quantize(Decimal("0.01"))),
+    }
+
+
+def test_a_dropped_operation_is_bypassed():
+    # given no initials, the embroidery does not apply
+    result = shirt().configure(FULL)
+    # then pressing follows sewing directly
+    assert [(op["key"], op["after"]) for op in result["routing"]] == [("cut", []), ("sew", ["cut"]), ("press", ["sew"])]
+    assert [line["item"] for line in result["bom"]] == ["CLOTH", "BTN"]
+    assert result["price"] == "100.00"
+
+
+def test_find_valid_configuration_gives_a_valid_spec():
+    product = shirt()
+    spec = product.find_valid_configuration()
+    assert spec is not None
+    assert product.configure(spec)["valid"] is True
+
+
+def test_options_metadata_for_the_product_description():
+    options = shirt().options
+    assert options[0] == {
+        "key": "colour", "label": "Colour", "type": "choice", "required": True,
+        "choices": [{"value": "red", "label": "Red", "price_delta": "0"},
+                    {"value": "blue", "label": "Blue", "price_delta": "0"},
+                    {"value": "green", "label": "Green", "price_delta": "10"}],
+    }
+    assert options[2] == {"key": "size_cm", "label": "Size", "type": "number", "required": True, "unit": "cm",
+                          "min": "30", "max": "50", "step": "0.5"}
+    assert options[3]["default"] is False and options[3]["required"] is False
+    assert shirt().conditions == {"pocket_side": "with_pocket"}
+    assert [r["key"] for r in shirt().rules] == ["green_spread", "big_spread"]
+
+
+# -- catalog errors ---------------------------------------------------------------------------------
+
+
+def test_rules_that_contradict_each_other_are_refused():
+    rules = SHIRT["rules"] + [{"key": "never_spread", "expr": "collar != 'spread'", "message": "No."},
+                              {"key": "never_button", "expr": "collar != 'button'", "message": "No."}]
+    problems = catalog_problems({**SHIRT, "rules": rules})
+    assert problems == {("rules", "no valid configuration: the rules contradict each other "
+                                  "(green_spread, big_spread, never_spread, never_button)")}
+
+
+def test_a_routing_cycle_is_refused():
+    routing = copy.deepcopy(SHIRT["routing"])
+    routing[0]["after"] = ["press"]
+    problems = catalog_problems({**SHIRT, "routing": routing})
+    assert problems == {("routing[0].after", "operations follow each other in a cycle: "
+                                              "cut -> sew -> embroider -> press -> cut")}
+
+
+def test_a_bom_cycle_is_refused():
+    bom = copy.deepcopy(SHIRT["bom"])
+    bom[0]["parent"] = "POCKET"
+    problems = catalog_problems({**SHIRT, "bom": bom})
+    assert problems == {("bom[0].parent", "sub-assemblies contain each other in a cycle: SHIRT -> POCKET -> SHIRT")}
+
+
+def test_unknown_items_work_centers_and_names_are_refused_all_at_once():
+    definition = copy.deepcopy(SHIRT)
+    definition["bom"][1]["item"] = "CLOTHE"
+    definition["routing"][1]["work_center"] = "SEWING"
+    definition["rules"][0]["expr"] = "colur != 'green' or collar == 'spread'"
+    definition["options"][4]["choices"][1]["value"] = "left"
+    definition["options"][2]["min"] = "60"
+    definition["bom"][2]["operation"] = "sewing"
+    definition["routing"][2]["after"] = ["sew", "cutting"]
+    assert catalog_problems(definition) == {
+        ("bom[1].item", "unknown item 'CLOTHE'; did you mean 'CLOTH'?"),
+        ("routing[1].work_center", "unknown work center 'SEWING'; did you mean 'SEW'?"),
+        ("rules[0].expr", "column 1: unknown name 'colur'; did you mean 'colour'? "
+                          "(known: collar, colour, initials, pocket_side, size_cm, with_pocket)"),
+        ("options[4].choices[1].value", "duplicate value 'left'"),
+        ("options[2].min", "the minimum 60 is more than the maximum 50"),
+        ("bom[2].operation", "unknown operation 'sewing'; did you mean 'sew'?"),
+        ("routing[2].after", "unknown operation 'cutting'; did you mean 'cut'?"),
+    }
+
+
+def test_schema_problems_name_their_path():
+    definition = copy.deepcopy(SHIRT)
+    definition["options"][0]["colour_name"] = "x"
+    del definition["options"][1]["label"]
+    definition["options"][2]["step"] = "0"
+    definition["options"][5]["allowed"] = "A-Z["
+    definition["rules"][1]["key"] = "green_spread"
+    definition["prices"][1]["amount"] = "size_cm > 45"
+    problems = catalog_problems(definition)
+    assert problems == {
+        ("options[0].colour_name", "unknown field"),
+        ("options[1].label", "this field is required"),
+        ("options[2].step", "must be more than 0"),
+        ("options[5].allowed", "escape [ and ] inside the character class (\\[ \\])"),
+        ("rules[1].key", "duplicate key 'green_spread'"),
+        ("prices[1].amount", "must be a number, but it gives true/false"),
+    }
+
+
+def test_a_formula_that_fails_on_a_valid_configuration_is_refused():
+    bom = copy.deepcopy(SHIRT["bom"])
+    bom[1]["quantity"] = "1 / (size_cm - 50) + 1"
+    problems = catalog_problems({**SHIRT, "bom": bom})
+    assert problems == {("bom[1].quantity", "column 1: division by zero (for example with size_cm=50)")}
+
+
+# -- the promise, against brute force ------------------------------------------------------------------
+
+VALUES = ("p", "q", "r")
+
+
+@st.composite
+def small_products(draw):
+    n = draw(st.integers(min_value=3, max_value=5))
+    sizes = [draw(st.integers(min_value=2, max_value=3)) for _ in range(n)]
+    keys = [f"o{i}" for i in range(n)]
+    literal = st.tuples(st.sampled_from(range(n)), st.booleans()).map(
+        lambda t: (t[0], t[1])
+    )
+    rules = []
+    for j in range(draw(st.integers(min_value=1, max_value=4))):
+        parts = []
+        for index, negated in draw(st.lists(literal, min_size=1, max_size=3)):
+            value = VALUES[draw(st.integers(min_value=0, max_value=sizes[index] - 1))]
+            parts.append(f"{keys[index]} {'!=' if negated else '=='} '{value}'")
+        joiner = draw(st.sampled_from([" or ", " and "]))
+        expr = joiner.join(parts)
+        if draw(st.booleans()):
+            expr = f"not ({expr})"
+        rules.append({"key": f"r{j}", "expr": expr, "message": f"Rule {j}."})
+    options = [
+        {"key": key, "label": key.upper(), "type": "choice",
+         "choices": [{"value": v, "label": v.upper()} for v in VALUES[:size]]}
+        for key, size in zip(keys, sizes, strict=True)
+    ]
+    return {"slug": "random", "name": "Random", "currency": "CNY", "base_price": "1", "options": options,
+            "rules": rules}
+
+
+def brute_force_valid(definition, keys=None):
+    """Every assignment of `keys` (default: all options) that satisfies the rules reading only them."""
+    options = [o for o in definition["options"] if keys is None or o["key"] in keys]
+    names = [o["key"] for o in options]
+    domains = [[c["value"] for c in o["choices"]] for o in options]
+    rules = [parse(r["expr"]) for r in definition["rules"]]
+    rules = [rule for rule in rules if rule.names <= set(names)]
+    valid = []
+    for combination in itertools.product(*domains):
+        env = dict(zip(names, combination, strict=True))
+        if all(rule.evaluate(env) for rule in rules):
+            valid.append(env)
+    return valid
+
+
+def linked_keys(definition, key):
+    """The options linked to `key` through shared rules (its independent component)."""
+    groups = [parse(r["expr"]).names for r in definition["rules"]]
+    component = {key}
+    while True:
+        grown = component.union(*(g for g in groups if g & component))
+        if grown == component:
+            return component
+        component = grown
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_choice_domains_equal_brute_force(data):
+    # given a small random product, and a random partial spec
+    definition = data.draw(small_products())
+    valid = brute_force_valid(definition)
+    try:
+        product = compile_product(definition, {})
+    except CatalogError:
+        # then only a product without any valid configuration is refused
+        assert not valid
+        return
+    assert valid
+    spec = {}
+    for option in definition["options"]:
+        if data.draw(st.booleans()):
+            spec[option["key"]] = data.draw(st.sampled_from([c["value"] for c in option["choices"]]))
+    # when it is configured
+    result = product.configure(spec)
+    # then each option's domain is exactly the values of the valid configurations that agree with
+    # all the *other* values of the spec (within the options linked to it by rules: the others are
+    # independent of it)
+    for option in definition["options"]:
+        key = option["key"]
+        component = linked_keys(definition, key)
+        others = {k: v for k, v in spec.items() if k != key and k in component}
+        expected = [
+            c["value"]
+            for c in option["choices"]
+            if any(
+                env[key] == c["value"] and all(env[k] == v for k, v in others.items())
+                for env in brute_force_valid(definition, component)
+            )
+        ]
+        domain = result["domains"][key]
+        assert domain["choices"] == expected, (key, spec)
+        assert set(domain["excluded"]) == {c["value"] for c in option["choices"]} - set(expected)
+        assert all(reason for reason in domain["excluded"].values())
+    # and the spec has errors exactly when no valid configuration extends it
+    extendable = any(all(env[k] == v for k, v in spec.items()) for env in valid)
+    has_conflict = any(msg != "This option is required." for msgs in result["errors"].values() for msg in msgs)
+    assert has_conflict is not extendable
+    assert result["valid"] is (extendable and len(spec) == len(definition["options"]))

@@ -1,0 +1,71 @@
+"""A customer's journey in a real headless Chromium (Debian's package) against a live server."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from orders.models import Order
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_tx")]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def choose(page: Page, name: str, value: str) -> None:
+    """Pick a value; the configurator re-configures by reloading with the new spec."""
+    with page.expect_navigation():
+        page.select_option(f"select[name={name}]", value)
+
+
+def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
+    UserFactory(username="mei")
+    # the customer logs in
+    page.goto(f"{live_server.url}/login/?next=/products/mtm-suit/")
+    page.fill("input[name=username]", "mei")
+    page.fill("input[name=password]", "a-Long-pass-123")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/products/mtm-suit/")
+    # picks a two-button jacket: the shawl lapel is no longer offered, and the page says why
+    choose(page, "jacket", "sb2")
+    assert page.locator("select[name=lapel] option[value=shawl]").is_disabled()
+    assert "one-button" in page.locator("#opt-lapel .excluded").inner_text().lower()
+    # fills in the rest
+    for name, value in (("fabric", "wool-navy"), ("lapel", "notch"), ("vents", "center"), ("lining", "navy"),
+                        ("pleats", "flat")):
+        choose(page, name, value)
+    for name, value in (("height_cm", "180"), ("chest_cm", "100"), ("waist_cm", "86"), ("sleeve_cm", "64"),
+                        ("jacket_length_cm", "76"), ("inseam_cm", "82")):
+        page.fill(f"input[name={name}]", value)
+    with page.expect_navigation():
+        page.click("text=Update")
+    # sees the price and the bill of materials, and orders
+    assert "CNY" in page.locator(".price").inner_text()
+    assert page.locator("text=Bill of materials").is_visible()
+    page.click("#place-order")
+    page.wait_for_url("**/orders/C2B-*/")
+    order = Order.objects.get()
+    assert order.number in page.locator("h1").inner_text()
+    assert order.customer.username == "mei"
