@@ -170,8 +170,8 @@ class CompiledProduct:
             if option is None:
                 errors[str(key)] = ["Unknown option."]
                 continue
-            if raw is None:
-                continue
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue  # null or an empty field: not set
             value, messages = _clean_value(option, raw)
             if messages:
                 errors[key] = messages
@@ -384,9 +384,11 @@ def _clean_value(option: Option, raw: object) -> tuple[object, list[str]]:
             return None, [f"Must be at least {fmt(option.min)}."]
         if number > option.max:
             return None, [f"Must be at most {fmt(option.max)}."]
-        if (number - option.min) % option.step:
+        steps = (number - option.min) / option.step
+        # Snap to the grid value itself, so equal numbers are the same value everywhere after.
+        if steps != steps.to_integral_value() or option.values[int(steps)] != number:
             return None, [f"Must be in steps of {fmt(option.step)}."]
-        return number, []
+        return option.values[int(steps)], []
     if not isinstance(raw, str):
         return None, ["Must be text."]
     text = raw.strip()

@@ -67,8 +67,16 @@ SHIRT = {
         },
     ],
     "rules": [
-        {"key": "green_spread", "expr": "colour != 'green' or collar == 'spread'", "message": "Green comes with a spread collar."},
-        {"key": "big_spread", "expr": "size_cm <= 40 or collar == 'spread'", "message": "Above 40 cm, spread collar only."},
+        {
+            "key": "green_spread",
+            "expr": "colour != 'green' or collar == 'spread'",
+            "message": "Green comes with a spread collar.",
+        },
+        {
+            "key": "big_spread",
+            "expr": "size_cm <= 40 or collar == 'spread'",
+            "message": "Above 40 cm, spread collar only.",
+        },
     ],
     "prices": [
         {"key": "initials", "label": "Initials", "when": "initials != ''", "amount": "20"},
@@ -76,20 +84,50 @@ SHIRT = {
     ],
     "bom": [
         {"key": "SHIRT", "assembly": "Shirt", "quantity": "1"},
-        {"key": "cloth", "parent": "SHIRT", "item": "CLOTH", "quantity": "size_cm / 20", "scrap_pct": "10",
-         "operation": "cut"},
-        {"key": "buttons", "parent": "SHIRT", "item": "BTN", "quantity": "7 if collar == 'button' else 6",
-         "operation": "sew"},
+        {
+            "key": "cloth",
+            "parent": "SHIRT",
+            "item": "CLOTH",
+            "quantity": "size_cm / 20",
+            "scrap_pct": "10",
+            "operation": "cut",
+        },
+        {
+            "key": "buttons",
+            "parent": "SHIRT",
+            "item": "BTN",
+            "quantity": "7 if collar == 'button' else 6",
+            "operation": "sew",
+        },
         {"key": "POCKET", "parent": "SHIRT", "assembly": "Pocket", "when": "with_pocket", "quantity": "1"},
         {"key": "pocket_cloth", "parent": "POCKET", "item": "CLOTH", "quantity": "0.051", "operation": "cut"},
         {"key": "thread", "item": "THREAD", "when": "initials != ''", "quantity": "12.5", "operation": "embroider"},
     ],
     "routing": [
-        {"key": "cut", "name": "Cut", "work_center": "CUT", "setup_minutes": "10", "run_minutes": "size_cm / 8",
-         "setup_family": "colour"},
-        {"key": "sew", "name": "Sew", "work_center": "SEW", "setup_minutes": "5", "run_minutes": "30", "after": ["cut"]},
-        {"key": "embroider", "name": "Embroider", "work_center": "EMB", "run_minutes": "6", "when": "initials != ''",
-         "after": ["sew"]},
+        {
+            "key": "cut",
+            "name": "Cut",
+            "work_center": "CUT",
+            "setup_minutes": "10",
+            "run_minutes": "size_cm / 8",
+            "setup_family": "colour",
+        },
+        {
+            "key": "sew",
+            "name": "Sew",
+            "work_center": "SEW",
+            "setup_minutes": "5",
+            "run_minutes": "30",
+            "after": ["cut"],
+        },
+        {
+            "key": "embroider",
+            "name": "Embroider",
+            "work_center": "EMB",
+            "run_minutes": "6",
+            "when": "initials != ''",
+            "after": ["sew"],
+        },
         {"key": "press", "name": "Press", "work_center": "PRESS", "run_minutes": "4", "after": ["embroider"]},
     ],
 }
@@ -145,6 +183,12 @@ def test_numbers_as_json_numbers_or_strings_are_kept_exact():
     assert result["valid"] is True
     assert result["normalized_spec"]["size_cm"] == "38.5"
     assert shirt().configure({**FULL, "size_cm": "38.50"})["normalized_spec"]["size_cm"] == "38.5"
+
+
+def test_null_and_empty_values_mean_not_set():
+    result = shirt().configure({**FULL, "initials": "", "pocket_side": None, "size_cm": " "})
+    assert result["errors"] == {"size_cm": ["This option is required."]}
+    assert "initials" not in result["normalized_spec"]
 
 
 def test_normalized_spec_fills_defaults_and_drops_unset_text():
@@ -210,8 +254,12 @@ def test_a_partial_spec_with_no_valid_completion_names_the_conflicting_choices()
         "currency": "CNY",
         "base_price": "1",
         "options": [
-            {"key": k, "label": k.upper(), "type": "choice",
-             "choices": [{"value": "x", "label": "Ex"}, {"value": "y", "label": "Why"}]}
+            {
+                "key": k,
+                "label": k.upper(),
+                "type": "choice",
+                "choices": [{"value": "x", "label": "Ex"}, {"value": "y", "label": "Why"}],
+            }
             for k in ("a", "b", "c")
         ],
         "rules": [
@@ -274,8 +322,14 @@ def test_boolean_and_text_domains():
 
 def test_price_bom_routing_and_footprint_of_a_valid_spec():
     # given a valid spec with initials and a pocket
-    spec = {"colour": "green", "collar": "spread", "size_cm": 47.5, "with_pocket": True, "pocket_side": "left",
-            "initials": "JS"}
+    spec = {
+        "colour": "green",
+        "collar": "spread",
+        "size_cm": 47.5,
+        "with_pocket": True,
+        "pocket_side": "left",
+        "initials": "JS",
+    }
     # when configured
     result = shirt().configure(spec)
     # then it is priced: base + green + initials + (47.5 - 45)
@@ -284,21 +338,59 @@ def test_price_bom_routing_and_footprint_of_a_valid_spec():
     assert result["currency"] == "CNY"
     # and its BOM is exploded: 47.5 / 20 * 1.1 = 2.6125 m, rounded up to 2.62
     assert result["bom"] == [
-        {"item": "CLOTH", "name": "Shirt cloth", "quantity": "2.62", "uom": "m", "level": 2, "parent": "SHIRT",
-         "operation": "cut"},
-        {"item": "BTN", "name": "Button", "quantity": "6", "uom": "pcs", "level": 2, "parent": "SHIRT",
-         "operation": "sew"},
-        {"item": "CLOTH", "name": "Shirt cloth", "quantity": "0.06", "uom": "m", "level": 3, "parent": "POCKET",
-         "operation": "cut"},
-        {"item": "THREAD", "name": "Thread", "quantity": "13", "uom": "m", "level": 1, "parent": None,
-         "operation": "embroider"},
+        {
+            "item": "CLOTH",
+            "name": "Shirt cloth",
+            "quantity": "2.62",
+            "uom": "m",
+            "level": 2,
+            "parent": "SHIRT",
+            "operation": "cut",
+        },
+        {
+            "item": "BTN",
+            "name": "Button",
+            "quantity": "6",
+            "uom": "pcs",
+            "level": 2,
+            "parent": "SHIRT",
+            "operation": "sew",
+        },
+        {
+            "item": "CLOTH",
+            "name": "Shirt cloth",
+            "quantity": "0.06",
+            "uom": "m",
+            "level": 3,
+            "parent": "POCKET",
+            "operation": "cut",
+        },
+        {
+            "item": "THREAD",
+            "name": "Thread",
+            "quantity": "13",
+            "uom": "m",
+            "level": 1,
+            "parent": None,
+            "operation": "embroider",
+        },
     ]
     # and its routing keeps the embroidery
     assert [(op["key"], op["after"]) for op in result["routing"]] == [
-        ("cut", []), ("sew", ["cut"]), ("embroider", ["sew"]), ("press", ["embroider"]),
+        ("cut", []),
+        ("sew", ["cut"]),
+        ("embroider", ["sew"]),
+        ("press", ["embroider"]),
     ]
-    assert result["routing"][0] == {"key": "cut", "name": "Cut", "work_center": "CUT", "setup_minutes": "10",
-                                    "run_minutes": "5.94", "after": [], "setup_family": "green"}
+    assert result["routing"][0] == {
+        "key": "cut",
+        "name": "Cut",
+        "work_center": "CUT",
+        "setup_minutes": "10",
+        "run_minutes": "5.94",
+        "after": [],
+        "setup_family": "green",
+    }
     # and its footprint: materials (2.62 + 0.06) * 10 + 6 * 0.1 + 13 * 0.001
     materials = Decimal("26.8") + Decimal("0.6") + Decimal("0.013")
     energy = ((10 + Decimal("5.94")) * 6 + 35 * Decimal("1.2") + 6 * Decimal("0.8") + 4 * 3) / 60
@@ -328,13 +420,26 @@ def test_find_valid_configuration_gives_a_valid_spec():
 def test_options_metadata_for_the_product_description():
     options = shirt().options
     assert options[0] == {
-        "key": "colour", "label": "Colour", "type": "choice", "required": True,
-        "choices": [{"value": "red", "label": "Red", "price_delta": "0"},
-                    {"value": "blue", "label": "Blue", "price_delta": "0"},
-                    {"value": "green", "label": "Green", "price_delta": "10"}],
+        "key": "colour",
+        "label": "Colour",
+        "type": "choice",
+        "required": True,
+        "choices": [
+            {"value": "red", "label": "Red", "price_delta": "0"},
+            {"value": "blue", "label": "Blue", "price_delta": "0"},
+            {"value": "green", "label": "Green", "price_delta": "10"},
+        ],
     }
-    assert options[2] == {"key": "size_cm", "label": "Size", "type": "number", "required": True, "unit": "cm",
-                          "min": "30", "max": "50", "step": "0.5"}
+    assert options[2] == {
+        "key": "size_cm",
+        "label": "Size",
+        "type": "number",
+        "required": True,
+        "unit": "cm",
+        "min": "30",
+        "max": "50",
+        "step": "0.5",
+    }
     assert options[3]["default"] is False and options[3]["required"] is False
     assert shirt().conditions == {"pocket_side": "with_pocket"}
     assert [r["key"] for r in shirt().rules] == ["green_spread", "big_spread"]
@@ -344,19 +449,27 @@ def test_options_metadata_for_the_product_description():
 
 
 def test_rules_that_contradict_each_other_are_refused():
-    rules = SHIRT["rules"] + [{"key": "never_spread", "expr": "collar != 'spread'", "message": "No."},
-                              {"key": "never_button", "expr": "collar != 'button'", "message": "No."}]
+    rules = SHIRT["rules"] + [
+        {"key": "never_spread", "expr": "collar != 'spread'", "message": "No."},
+        {"key": "never_button", "expr": "collar != 'button'", "message": "No."},
+    ]
     problems = catalog_problems({**SHIRT, "rules": rules})
-    assert problems == {("rules", "no valid configuration: the rules contradict each other "
-                                  "(green_spread, big_spread, never_spread, never_button)")}
+    assert problems == {
+        (
+            "rules",
+            "no valid configuration: the rules contradict each other "
+            "(green_spread, big_spread, never_spread, never_button)",
+        )
+    }
 
 
 def test_a_routing_cycle_is_refused():
     routing = copy.deepcopy(SHIRT["routing"])
     routing[0]["after"] = ["press"]
     problems = catalog_problems({**SHIRT, "routing": routing})
-    assert problems == {("routing[0].after", "operations follow each other in a cycle: "
-                                              "cut -> sew -> embroider -> press -> cut")}
+    assert problems == {
+        ("routing[0].after", "operations follow each other in a cycle: cut -> sew -> embroider -> press -> cut")
+    }
 
 
 def test_a_bom_cycle_is_refused():
@@ -378,8 +491,11 @@ def test_unknown_items_work_centers_and_names_are_refused_all_at_once():
     assert catalog_problems(definition) == {
         ("bom[1].item", "unknown item 'CLOTHE'; did you mean 'CLOTH'?"),
         ("routing[1].work_center", "unknown work center 'SEWING'; did you mean 'SEW'?"),
-        ("rules[0].expr", "column 1: unknown name 'colur'; did you mean 'colour'? "
-                          "(known: collar, colour, initials, pocket_side, size_cm, with_pocket)"),
+        (
+            "rules[0].expr",
+            "column 1: unknown name 'colur'; did you mean 'colour'? "
+            "(known: collar, colour, initials, pocket_side, size_cm, with_pocket)",
+        ),
         ("options[4].choices[1].value", "duplicate value 'left'"),
         ("options[2].min", "the minimum 60 is more than the maximum 50"),
         ("bom[2].operation", "unknown operation 'sewing'; did you mean 'sew'?"),
@@ -423,9 +539,7 @@ def small_products(draw):
     n = draw(st.integers(min_value=3, max_value=5))
     sizes = [draw(st.integers(min_value=2, max_value=3)) for _ in range(n)]
     keys = [f"o{i}" for i in range(n)]
-    literal = st.tuples(st.sampled_from(range(n)), st.booleans()).map(
-        lambda t: (t[0], t[1])
-    )
+    literal = st.tuples(st.sampled_from(range(n)), st.booleans()).map(lambda t: (t[0], t[1]))
     rules = []
     for j in range(draw(st.integers(min_value=1, max_value=4))):
         parts = []
@@ -438,12 +552,22 @@ def small_products(draw):
             expr = f"not ({expr})"
         rules.append({"key": f"r{j}", "expr": expr, "message": f"Rule {j}."})
     options = [
-        {"key": key, "label": key.upper(), "type": "choice",
-         "choices": [{"value": v, "label": v.upper()} for v in VALUES[:size]]}
+        {
+            "key": key,
+            "label": key.upper(),
+            "type": "choice",
+            "choices": [{"value": v, "label": v.upper()} for v in VALUES[:size]],
+        }
         for key, size in zip(keys, sizes, strict=True)
     ]
-    return {"slug": "random", "name": "Random", "currency": "CNY", "base_price": "1", "options": options,
-            "rules": rules}
+    return {
+        "slug": "random",
+        "name": "Random",
+        "currency": "CNY",
+        "base_price": "1",
+        "options": options,
+        "rules": rules,
+    }
 
 
 def brute_force_valid(definition, keys=None):

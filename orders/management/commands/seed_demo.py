@@ -19,8 +19,8 @@ ITEMS = [
     ("FAB-WOOL-NAVY", "Navy wool cloth", "m", 2, "12.5", "400"),
     ("FAB-WOOL-CHARCOAL", "Charcoal wool cloth", "m", 2, "12.5", "400"),
     ("FAB-LINEN-SAND", "Sand linen cloth", "m", 2, "4.2", "250"),
-    # Deliberately short: enough for five jackets (about 2.1 m each at chest 100 cm).
-    ("FAB-CASHMERE-GREY", "Grey cashmere cloth", "m", 2, "38.0", "10.5"),
+    # Deliberately short: enough for five jackets (1.80 m each at chest 100 cm), not six.
+    ("FAB-CASHMERE-GREY", "Grey cashmere cloth", "m", 2, "38.0", "9.50"),
     ("LIN-NAVY", "Navy lining", "m", 2, "3.1", "300"),
     ("LIN-BORDEAUX", "Bordeaux lining", "m", 2, "3.1", "300"),
     ("LIN-PAISLEY", "Paisley lining", "m", 2, "3.4", "200"),
