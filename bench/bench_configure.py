@@ -13,11 +13,30 @@ PARTIAL = {
     "custom-cabinet": {"width_mm": 800, "doors": "double"},
 }
 COMPLETE = {
-    "mtm-suit": {"fabric": "wool-navy", "jacket": "sb2", "lapel": "notch", "vents": "center", "lining": "navy",
-                 "with_trousers": True, "pleats": "flat", "height_cm": 180, "chest_cm": 100, "waist_cm": 86,
-                 "sleeve_cm": 64, "jacket_length_cm": 76, "inseam_cm": 82},
-    "custom-cabinet": {"width_mm": 800, "height_mm": 1800, "depth_mm": 400, "material": "oak-veneer",
-                       "doors": "double", "shelves": 4, "handle": "bar-steel"},
+    "mtm-suit": {
+        "fabric": "wool-navy",
+        "jacket": "sb2",
+        "lapel": "notch",
+        "vents": "center",
+        "lining": "navy",
+        "with_trousers": True,
+        "pleats": "flat",
+        "height_cm": 180,
+        "chest_cm": 100,
+        "waist_cm": 86,
+        "sleeve_cm": 64,
+        "jacket_length_cm": 76,
+        "inseam_cm": 82,
+    },
+    "custom-cabinet": {
+        "width_mm": 800,
+        "height_mm": 1800,
+        "depth_mm": 400,
+        "material": "oak-veneer",
+        "doors": "double",
+        "shelves": 4,
+        "handle": "bar-steel",
+    },
 }
 
 
@@ -35,8 +54,11 @@ def main() -> dict:
         entry = {"http_product_get_baseline": baseline}
         for name, spec in (("partial", PARTIAL[slug]), ("complete", COMPLETE[slug])):
             entry[f"engine_{name}"] = timed(lambda spec=spec, engine=engine: engine.configure(spec))
-            http = timed(lambda spec=spec, slug=slug: client.post(
-                f"/api/v1/products/{slug}/configure/", {"spec": spec}, content_type="application/json"))
+            http = timed(
+                lambda spec=spec, slug=slug: client.post(
+                    f"/api/v1/products/{slug}/configure/", {"spec": spec}, content_type="application/json"
+                )
+            )
             http["ratio_to_baseline"] = round(http["p50_ms"] / baseline["p50_ms"], 2)
             entry[f"http_{name}"] = http
         figures["products"][slug] = entry

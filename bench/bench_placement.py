@@ -25,37 +25,77 @@ def main() -> dict:
 
     customer, _ = get_user_model().objects.get_or_create(username="bench-customer")
     specs = {
-        "mtm-suit": {"fabric": "wool-navy", "jacket": "sb2", "lapel": "notch", "vents": "center",
-                     "lining": "navy", "with_trousers": True, "pleats": "flat", "height_cm": 180, "chest_cm": 100,
-                     "waist_cm": 86, "sleeve_cm": 64, "jacket_length_cm": 76, "inseam_cm": 82},
-        "custom-cabinet": {"width_mm": 800, "height_mm": 1800, "depth_mm": 400, "material": "oak-veneer",
-                           "doors": "double", "shelves": 4, "handle": "bar-steel"},
+        "mtm-suit": {
+            "fabric": "wool-navy",
+            "jacket": "sb2",
+            "lapel": "notch",
+            "vents": "center",
+            "lining": "navy",
+            "with_trousers": True,
+            "pleats": "flat",
+            "height_cm": 180,
+            "chest_cm": 100,
+            "waist_cm": 86,
+            "sleeve_cm": 64,
+            "jacket_length_cm": 76,
+            "inseam_cm": 82,
+        },
+        "custom-cabinet": {
+            "width_mm": 800,
+            "height_mm": 1800,
+            "depth_mm": 400,
+            "material": "oak-veneer",
+            "doors": "double",
+            "shelves": 4,
+            "handle": "bar-steel",
+        },
     }
     for size in (10, 100, 300):
         slug = f"bench-{size}"
         for i in range(size):
-            item_ensure(sku=f"BENCH-{i:04d}", name=f"Part {i}", uom="pcs", decimals=0, co2e_kg=Decimal("0.1"),
-                        opening_stock=Decimal("100000"))
+            item_ensure(
+                sku=f"BENCH-{i:04d}",
+                name=f"Part {i}",
+                uom="pcs",
+                decimals=0,
+                co2e_kg=Decimal("0.1"),
+                opening_stock=Decimal("100000"),
+            )
         from bom.models import Product
 
         if not Product.objects.filter(slug=slug).exists():
             definition = {
-                "slug": slug, "name": slug, "currency": "CNY", "base_price": "100.00",
-                "options": [{"key": "size", "label": "Size", "type": "number", "min": "1", "max": "10",
-                             "step": "1"}],
+                "slug": slug,
+                "name": slug,
+                "currency": "CNY",
+                "base_price": "100.00",
+                "options": [{"key": "size", "label": "Size", "type": "number", "min": "1", "max": "10", "step": "1"}],
                 "bom": [{"key": f"l{i}", "item": f"BENCH-{i:04d}", "quantity": "size + 1"} for i in range(size)],
-                "routing": [{"key": "make", "name": "Make", "work_center": "CAB-ASSY", "setup_minutes": "5",
-                             "run_minutes": "size * 2"}],
+                "routing": [
+                    {
+                        "key": "make",
+                        "name": "Make",
+                        "work_center": "CAB-ASSY",
+                        "setup_minutes": "5",
+                        "run_minutes": "size * 2",
+                    }
+                ],
             }
             version_publish(version=version_create_from_definition(definition=definition))
         specs[slug] = {"size": 3}
 
     def place(slug: str) -> None:
-        order_place(customer=customer, lines=[{"product": slug, "spec": specs[slug], "quantity": 1}],
-                    idempotency_key=str(uuid.uuid4()))
+        order_place(
+            customer=customer,
+            lines=[{"product": slug, "spec": specs[slug], "quantity": 1}],
+            idempotency_key=str(uuid.uuid4()),
+        )
 
-    baseline = timed(lambda: Order.objects.create(number=str(uuid.uuid4())[:20], customer=customer,
-                                                  currency="CNY", total=Decimal("1")))
+    baseline = timed(
+        lambda: Order.objects.create(
+            number=str(uuid.uuid4())[:20], customer=customer, currency="CNY", total=Decimal("1")
+        )
+    )
     figures: dict = {"benchmark": "order_placement", "baseline_bare_order_insert": baseline, "products": {}}
     for slug in specs:
         engine_for(version_get_published(slug=slug))

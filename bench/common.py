@@ -1,5 +1,6 @@
 """Shared set-up for the benchmarks: Django on the database in DATABASE_URL, migrated and seeded."""
 
+import io
 import os
 import statistics
 import sys
@@ -19,7 +20,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 
 
 def timed(fn: Callable[[], object], *, min_seconds: float = 1.0, min_runs: int = 20) -> dict[str, float]:

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, Rule, RoutingOperation
+from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
 from bom.services import PublishRefused, version_publish
 
 
@@ -27,8 +27,20 @@ class ReadOnlyWhenPublished:
 class OptionInline(ReadOnlyWhenPublished, admin.TabularInline):
     model = Option
     extra = 0
-    fields = ["position", "key", "label", "type", "group", "required", "when", "min_value", "max_value", "step",
-              "unit", "max_length"]
+    fields = [
+        "position",
+        "key",
+        "label",
+        "type",
+        "group",
+        "required",
+        "when",
+        "min_value",
+        "max_value",
+        "step",
+        "unit",
+        "max_length",
+    ]
     show_change_link = True
 
 
@@ -47,15 +59,13 @@ class PriceAdderInline(ReadOnlyWhenPublished, admin.TabularInline):
 class BomLineInline(ReadOnlyWhenPublished, admin.TabularInline):
     model = BomLine
     extra = 0
-    fields = ["position", "key", "parent_key", "item_sku", "assembly", "quantity", "when", "scrap_pct",
-              "operation_key"]
+    fields = ["position", "key", "parent_key", "item_sku", "assembly", "quantity", "when", "scrap_pct", "operation_key"]
 
 
 class RoutingOperationInline(ReadOnlyWhenPublished, admin.TabularInline):
     model = RoutingOperation
     extra = 0
-    fields = ["position", "key", "name", "work_center", "setup_minutes", "run_minutes", "after", "when",
-              "setup_family"]
+    fields = ["position", "key", "name", "work_center", "setup_minutes", "run_minutes", "after", "when", "setup_family"]
 
 
 @admin.register(Product)

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bom import selectors
-from bom.serializers import ConfigureInSerializer, ProductSummarySerializer
 from bom.selectors import product_configure
+from bom.serializers import ConfigureInSerializer, ProductSummarySerializer
 
 
 class ProductListApi(ListAPIView):
@@ -42,5 +42,6 @@ class ProductConfigureApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = ConfigureInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(product_configure(slug=slug, spec=data.validated_data["spec"],
-                                          strict=data.validated_data["strict"]))
+        return Response(
+            product_configure(slug=slug, spec=data.validated_data["spec"], strict=data.validated_data["strict"])
+        )

@@ -16,10 +16,17 @@ ShipDateEstimator = Callable[[Sequence[Mapping[str, Any]], int], date | None]
 _providers: dict[str, Callable[..., Any]] = {}
 
 
-def register(*, item_facts: ItemFacts | None = None, work_center_facts: WorkCenterFacts | None = None,
-             ship_date_estimator: ShipDateEstimator | None = None) -> None:
-    for name, fn in (("item_facts", item_facts), ("work_center_facts", work_center_facts),
-                     ("ship_date_estimator", ship_date_estimator)):
+def register(
+    *,
+    item_facts: ItemFacts | None = None,
+    work_center_facts: WorkCenterFacts | None = None,
+    ship_date_estimator: ShipDateEstimator | None = None,
+) -> None:
+    for name, fn in (
+        ("item_facts", item_facts),
+        ("work_center_facts", work_center_facts),
+        ("ship_date_estimator", ship_date_estimator),
+    ):
         if fn is not None:
             _providers[name] = fn
 

@@ -52,8 +52,12 @@ def definition_for(version: ProductVersion) -> dict[str, Any]:
     version = (
         ProductVersion.objects.select_related("product")
         .prefetch_related(
-            Prefetch("options", queryset=Option.objects.prefetch_related(
-                Prefetch("choices", queryset=Choice.objects.order_by("position")))),
+            Prefetch(
+                "options",
+                queryset=Option.objects.prefetch_related(
+                    Prefetch("choices", queryset=Choice.objects.order_by("position"))
+                ),
+            ),
             "rules",
             "price_adders",
             "bom_lines",
@@ -65,8 +69,14 @@ def definition_for(version: ProductVersion) -> dict[str, Any]:
     options: list[dict[str, Any]] = []
     for opt in version.options.all():
         entry: dict[str, Any] = {"key": opt.key, "label": opt.label, "type": opt.type, "required": opt.required}
-        for name, value in (("group", opt.group), ("help", opt.help), ("when", opt.when), ("unit", opt.unit),
-                            ("allowed", opt.allowed), ("allowed_label", opt.allowed_label)):
+        for name, value in (
+            ("group", opt.group),
+            ("help", opt.help),
+            ("when", opt.when),
+            ("unit", opt.unit),
+            ("allowed", opt.allowed),
+            ("allowed_label", opt.allowed_label),
+        ):
             if value:
                 entry[name] = value
         if opt.default is not None:
@@ -124,13 +134,32 @@ def _operation(op: Any) -> dict[str, Any]:
     return entry
 
 
+GRID_CO2E_KG_PER_KWH = "0.581"  # China's grid average; the footprint's energy factor
+
+
+def resources_for(definition: dict[str, Any]) -> dict[str, Any]:
+    """The facts of the items and work centers a definition names, from their owners (bom.ports)."""
+    skus = {line["item"] for line in definition["bom"] if line.get("item")}
+    codes = {op["work_center"] for op in definition["routing"]}
+    return {
+        "items": ports.item_facts(skus),
+        "work_centers": ports.work_center_facts(codes),
+        "grid_co2e_kg_per_kwh": GRID_CO2E_KG_PER_KWH,
+    }
+
+
 def engine_for(version: ProductVersion) -> CompiledProduct:
-    """The compiled configurator of a version; published versions are compiled once per process."""
+    """The compiled configurator of a version. Published versions are compiled once per process
+    with the facts frozen at publish; a draft is compiled afresh with today's facts (preview).
+    Raises CatalogError for a draft that does not compile."""
     if version.status != ProductVersion.Status.DRAFT:
         engine = _engines.get(version.pk)
         if engine is not None:
             return engine
-    engine = compile_product(definition_for(version), version.resources)
+        engine = compile_product(definition_for(version), version.resources)
+    else:
+        definition = definition_for(version)
+        engine = compile_product(definition, resources_for(definition))
     if version.status != ProductVersion.Status.DRAFT:
         with _engines_lock:
             _engines[version.pk] = engine

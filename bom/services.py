@@ -9,10 +9,9 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from bom import ports
-from bom.configurator import CatalogError
-from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, Rule, RoutingOperation
-from bom.selectors import definition_for, engine_for
+from bom.configurator import CatalogError, compile_product
+from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
+from bom.selectors import definition_for, engine_for, resources_for
 from config.errors import DomainError
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -28,13 +27,18 @@ class PublishRefused(DomainError):
         self.problems = problems
 
 
-def _dec(value: Any, *, where: str, default: str | None = None) -> Decimal | None:
+def _dec(value: Any, *, where: str) -> Decimal | None:
     if value is None or value == "":
-        return None if default is None else Decimal(default)
+        return None
     try:
         return Decimal(str(value))
     except InvalidOperation as exc:
         raise PublishRefused([f"{where}: {value!r} is not a number"]) from exc
+
+
+def _dec_or(value: Any, *, where: str, default: str) -> Decimal:
+    parsed = _dec(value, where=where)
+    return Decimal(default) if parsed is None else parsed
 
 
 def _text(value: Any) -> str:
@@ -55,9 +59,7 @@ def version_create_from_definition(
     if not isinstance(definition, dict):
         raise PublishRefused(["the catalog file must hold a mapping at its top level"])
     slug = _require(definition, "slug", "slug")
-    product, _ = Product.objects.get_or_create(
-        slug=slug, defaults={"name": _require(definition, "name", "name")}
-    )
+    product, _ = Product.objects.get_or_create(slug=slug, defaults={"name": _require(definition, "name", "name")})
     product.name = _require(definition, "name", "name")
     product.description = _text(definition.get("description"))
     product.currency = _text(definition.get("currency") or "CNY")
@@ -66,7 +68,7 @@ def version_create_from_definition(
     version = ProductVersion.objects.create(
         product=product,
         number=latest + 1,
-        base_price=_dec(definition.get("base_price"), where="base_price", default="0"),
+        base_price=_dec_or(definition.get("base_price"), where="base_price", default="0"),
         source_file=source_file,
         source_digest=source_digest,
     )
@@ -97,52 +99,62 @@ def version_create_from_definition(
                 position=j,
                 value=str(_require(choice, "value", f"{where}.choices[{j}]")),
                 label=_text(choice.get("label") or choice["value"]),
-                price_delta=_dec(choice.get("price_delta"), where=f"{where}.choices[{j}].price_delta", default="0"),
+                price_delta=_dec_or(choice.get("price_delta"), where=f"{where}.choices[{j}].price_delta", default="0"),
             )
             for j, choice in enumerate(entry.get("choices") or [])
         )
     Rule.objects.bulk_create(
-        Rule(version=version, position=i, key=_require(r, "key", f"rules[{i}]"),
-             expr=_require(r, "expr", f"rules[{i}]"), message=_require(r, "message", f"rules[{i}]"))
+        Rule(
+            version=version,
+            position=i,
+            key=_require(r, "key", f"rules[{i}]"),
+            expr=_require(r, "expr", f"rules[{i}]"),
+            message=_require(r, "message", f"rules[{i}]"),
+        )
         for i, r in enumerate(definition.get("rules") or [])
     )
     PriceAdder.objects.bulk_create(
-        PriceAdder(version=version, position=i, key=_require(p, "key", f"prices[{i}]"),
-                   label=_text(p.get("label") or p["key"]), when=_text(p.get("when")),
-                   amount=str(_require(p, "amount", f"prices[{i}]")))
+        PriceAdder(
+            version=version,
+            position=i,
+            key=_require(p, "key", f"prices[{i}]"),
+            label=_text(p.get("label") or p["key"]),
+            when=_text(p.get("when")),
+            amount=str(_require(p, "amount", f"prices[{i}]")),
+        )
         for i, p in enumerate(definition.get("prices") or [])
     )
     BomLine.objects.bulk_create(
-        BomLine(version=version, position=i, key=_require(b, "key", f"bom[{i}]"),
-                parent_key=_text(b.get("parent")), item_sku=_text(b.get("item")),
-                assembly=_text(b.get("assembly")), quantity=str(_require(b, "quantity", f"bom[{i}]")),
-                when=_text(b.get("when")),
-                scrap_pct=_dec(b.get("scrap_pct"), where=f"bom[{i}].scrap_pct", default="0"),
-                operation_key=_text(b.get("operation")))
+        BomLine(
+            version=version,
+            position=i,
+            key=_require(b, "key", f"bom[{i}]"),
+            parent_key=_text(b.get("parent")),
+            item_sku=_text(b.get("item")),
+            assembly=_text(b.get("assembly")),
+            quantity=str(_require(b, "quantity", f"bom[{i}]")),
+            when=_text(b.get("when")),
+            scrap_pct=_dec_or(b.get("scrap_pct"), where=f"bom[{i}].scrap_pct", default="0"),
+            operation_key=_text(b.get("operation")),
+        )
         for i, b in enumerate(definition.get("bom") or [])
     )
     RoutingOperation.objects.bulk_create(
-        RoutingOperation(version=version, position=i, key=_require(o, "key", f"routing[{i}]"),
-                         name=_text(o.get("name") or o["key"]),
-                         work_center=_require(o, "work_center", f"routing[{i}]"),
-                         setup_minutes=_dec(o.get("setup_minutes"), where=f"routing[{i}].setup_minutes",
-                                            default="0"),
-                         run_minutes=str(_require(o, "run_minutes", f"routing[{i}]")),
-                         after=list(o.get("after") or []), when=_text(o.get("when")),
-                         setup_family=_text(o.get("setup_family")))
+        RoutingOperation(
+            version=version,
+            position=i,
+            key=_require(o, "key", f"routing[{i}]"),
+            name=_text(o.get("name") or o["key"]),
+            work_center=_require(o, "work_center", f"routing[{i}]"),
+            setup_minutes=_dec_or(o.get("setup_minutes"), where=f"routing[{i}].setup_minutes", default="0"),
+            run_minutes=str(_require(o, "run_minutes", f"routing[{i}]")),
+            after=list(o.get("after") or []),
+            when=_text(o.get("when")),
+            setup_family=_text(o.get("setup_family")),
+        )
         for i, o in enumerate(definition.get("routing") or [])
     )
     return version
-
-
-def _resources_for(definition: dict[str, Any]) -> dict[str, Any]:
-    skus = {b["item"] for b in definition["bom"] if b.get("item")}
-    codes = {o["work_center"] for o in definition["routing"]}
-    return {
-        "items": ports.item_facts(skus),
-        "work_centers": ports.work_center_facts(codes),
-        "grid_co2e_kg_per_kwh": "0.581",
-    }
 
 
 @transaction.atomic
@@ -156,16 +168,14 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
     if version.status != ProductVersion.Status.DRAFT:
         raise PublishRefused([f"version {version.number} is already {version.status}; edit a new draft"])
     definition = definition_for(version)
-    resources = _resources_for(definition)
+    resources = resources_for(definition)
     try:
-        from bom.configurator import compile_product
-
         compile_product(definition, resources)
     except CatalogError as exc:
         raise PublishRefused([f"{p.path}: {p.message}" for p in exc.problems]) from exc
-    ProductVersion.objects.filter(
-        product_id=version.product_id, status=ProductVersion.Status.PUBLISHED
-    ).update(status=ProductVersion.Status.RETIRED)
+    ProductVersion.objects.filter(product_id=version.product_id, status=ProductVersion.Status.PUBLISHED).update(
+        status=ProductVersion.Status.RETIRED
+    )
     version.status = ProductVersion.Status.PUBLISHED
     version.resources = resources
     version.published_at = timezone.now()

@@ -2,13 +2,15 @@ from django.contrib import admin
 
 from inventory.models import Item, LedgerEntry, Receipt
 
+LEDGER_COLUMNS = ("created_at", "reason", "on_hand_delta", "reserved_delta", "source", "user")
+
 
 class LedgerInline(admin.TabularInline):
     model = LedgerEntry
     extra = 0
     can_delete = False
-    fields = ["created_at", "reason", "on_hand_delta", "reserved_delta", "source", "user"]
-    readonly_fields = fields
+    fields = LEDGER_COLUMNS
+    readonly_fields = LEDGER_COLUMNS
     ordering = ["-created_at", "-id"]
     max_num = 0
 

@@ -1,12 +1,13 @@
 """Items, their stock levels and the ledger that explains every change of a level."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-QTY = {"max_digits": 16, "decimal_places": 4}
+QTY: dict[str, Any] = {"max_digits": 16, "decimal_places": 4}
 
 
 class Item(models.Model):

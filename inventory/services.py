@@ -79,8 +79,14 @@ def stock_consume(*, quantities: Mapping[int, Decimal], source: str, user: Any =
     _add("reserved", {pk: -qty for pk, qty in wanted.items()})
     _add("on_hand", {pk: -qty for pk, qty in wanted.items()})
     LedgerEntry.objects.bulk_create(
-        LedgerEntry(item_id=pk, reason=LedgerEntry.Reason.CONSUMPTION, on_hand_delta=-qty,
-                    reserved_delta=-qty, source=source, user=user)
+        LedgerEntry(
+            item_id=pk,
+            reason=LedgerEntry.Reason.CONSUMPTION,
+            on_hand_delta=-qty,
+            reserved_delta=-qty,
+            source=source,
+            user=user,
+        )
         for pk, qty in sorted(wanted.items())
     )
 
@@ -99,22 +105,25 @@ def receipt_record(*, sku: str, quantity: Decimal, reference: str = "", user: An
     user = user if getattr(user, "is_authenticated", False) else None
     receipt = Receipt.objects.create(item=item, quantity=quantity, reference=reference, received_by=user)
     Item.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)
-    LedgerEntry.objects.create(item=item, reason=LedgerEntry.Reason.RECEIPT, on_hand_delta=quantity,
-                               source=f"RCV-{receipt.pk:06d}", user=user)
+    LedgerEntry.objects.create(
+        item=item, reason=LedgerEntry.Reason.RECEIPT, on_hand_delta=quantity, source=f"RCV-{receipt.pk:06d}", user=user
+    )
     stock_received.send(sender=Receipt, item_id=item.pk)
     return receipt
 
 
 @transaction.atomic
-def item_ensure(*, sku: str, name: str, uom: str, decimals: int, co2e_kg: Decimal,
-                opening_stock: Decimal = Decimal("0")) -> tuple[Item, bool]:
+def item_ensure(
+    *, sku: str, name: str, uom: str, decimals: int, co2e_kg: Decimal, opening_stock: Decimal = Decimal("0")
+) -> tuple[Item, bool]:
     """Create an item with its opening stock (as a ledger adjustment) unless it exists."""
     item, created = Item.objects.get_or_create(
         sku=sku, defaults={"name": name, "uom": uom, "decimals": decimals, "co2e_kg": co2e_kg}
     )
     if created and opening_stock > 0:
         Item.objects.filter(pk=item.pk).update(on_hand=opening_stock)
-        LedgerEntry.objects.create(item=item, reason=LedgerEntry.Reason.ADJUSTMENT,
-                                   on_hand_delta=opening_stock, source="opening stock")
+        LedgerEntry.objects.create(
+            item=item, reason=LedgerEntry.Reason.ADJUSTMENT, on_hand_delta=opening_stock, source="opening stock"
+        )
         item.on_hand = opening_stock
     return item, created

@@ -8,8 +8,17 @@ class OrderLineInline(admin.StackedInline):
     extra = 0
     can_delete = False
     max_num = 0
-    readonly_fields = ["position", "product_version", "product_slug", "spec", "quantity", "unit_price", "bom",
-                       "routing", "footprint"]
+    readonly_fields = [
+        "position",
+        "product_version",
+        "product_slug",
+        "spec",
+        "quantity",
+        "unit_price",
+        "bom",
+        "routing",
+        "footprint",
+    ]
 
 
 class OrderEventInline(admin.TabularInline):
@@ -28,8 +37,7 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["customer"]
     # The snapshot never changes after placement; status moves only through the services.
-    readonly_fields = ["number", "customer", "status", "currency", "total", "promised_date", "created_at",
-                       "updated_at"]
+    readonly_fields = ["number", "customer", "status", "currency", "total", "promised_date", "created_at", "updated_at"]
     inlines = [OrderLineInline, OrderEventInline]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

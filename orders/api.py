@@ -12,7 +12,10 @@ from orders import selectors, services
 from orders.serializers import OrderInSerializer, OrderOutSerializer, OrderSummarySerializer
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description="A client-chosen key (a UUID); a retry with the same key and body creates nothing new.",
 )
 
@@ -26,17 +29,20 @@ class OrderListCreateApi(ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.order_list_for(self.request.user)
 
-    @extend_schema(request=OrderInSerializer, responses={201: OrderOutSerializer},
-                   parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=OrderInSerializer, responses={201: OrderOutSerializer}, parameters=[IDEMPOTENCY_HEADER])
     def post(self, request: Request) -> Response:
         data = OrderInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key is not None and len(key) > 100:
-            return Response({"detail": "The Idempotency-Key is longer than 100 characters.", "code": "invalid"},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "The Idempotency-Key is longer than 100 characters.", "code": "invalid"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         order, created = services.order_place(
-            customer=request.user, lines=data.validated_data["lines"], note=data.validated_data["note"],
+            customer=request.user,
+            lines=data.validated_data["lines"],
+            note=data.validated_data["note"],
             idempotency_key=key,
         )
         order = selectors.order_get_for(request.user, number=order.number)

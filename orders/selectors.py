@@ -19,10 +19,14 @@ def order_detail_queryset() -> QuerySet[Order]:
     return Order.objects.select_related("customer").prefetch_related(
         Prefetch(
             "lines",
-            queryset=OrderLine.objects.select_related("product_version", "production_order").prefetch_related(
-                Prefetch("production_order__operations",
-                         queryset=Operation.objects.select_related("work_center").order_by("sequence"))
-            ).order_by("position"),
+            queryset=OrderLine.objects.select_related("product_version", "production_order")
+            .prefetch_related(
+                Prefetch(
+                    "production_order__operations",
+                    queryset=Operation.objects.select_related("work_center").order_by("sequence"),
+                )
+            )
+            .order_by("position"),
         ),
         Prefetch("events", queryset=OrderEvent.objects.order_by("at", "id")),
     )

@@ -13,8 +13,15 @@ class LineInSerializer(serializers.Serializer):
 
 
 class OrderInSerializer(serializers.Serializer):
-    lines = LineInSerializer(many=True, allow_empty=False, max_length=20)
+    MAX_LINES = 20
+
+    lines = LineInSerializer(many=True, allow_empty=False)
     note = serializers.CharField(allow_blank=True, max_length=2000, default="")
+
+    def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(lines) > self.MAX_LINES:
+            raise serializers.ValidationError(f"An order has at most {self.MAX_LINES} lines.")
+        return lines
 
 
 class OperationOutSerializer(serializers.ModelSerializer):
@@ -45,8 +52,18 @@ class OrderLineOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderLine
-        fields = ["id", "product", "version", "spec", "quantity", "unit_price", "bom", "routing", "footprint",
-                  "production_orders"]
+        fields = [
+            "id",
+            "product",
+            "version",
+            "spec",
+            "quantity",
+            "unit_price",
+            "bom",
+            "routing",
+            "footprint",
+            "production_orders",
+        ]
 
     def get_production_orders(self, line: OrderLine) -> list[dict[str, Any]]:
         try:

@@ -2,14 +2,13 @@
 and every status transition, each recording an event on the customer's timeline."""
 
 import hashlib
-import uuid
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from bom import selectors as catalog
 from config.errors import IdempotencyKeyReused, InvalidTransition, NotFound, SpecInvalid
@@ -32,8 +31,9 @@ TRANSITIONS: dict[str, set[str]] = {
 
 def _transition(order: Order, to: str, *, kind: str, message: str, code: str = "invalid_transition") -> None:
     if to not in TRANSITIONS[order.status]:
-        raise InvalidTransition(f"An order that is {order.status.replace('_', ' ')} cannot become "
-                                f"{to.replace('_', ' ')}.", code=code)
+        raise InvalidTransition(
+            f"An order that is {order.status.replace('_', ' ')} cannot become {to.replace('_', ' ')}.", code=code
+        )
     order.status = to
     order.save(update_fields=["status", "updated_at"])
     OrderEvent.objects.create(order=order, kind=kind, message=message)
@@ -111,16 +111,27 @@ def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str)
 
     total = sum((Decimal(c["result"]["price"]) * c["quantity"] for c in configured), Decimal("0"))
     order = Order.objects.create(
-        number=f"tmp-{uuid.uuid4().hex[:16]}", customer=customer, status=S.SUBMITTED,
-        currency=configured[0]["result"]["currency"], total=total, note=note,
+        number=f"tmp-{uuid.uuid4().hex[:16]}",
+        customer=customer,
+        status=S.SUBMITTED,
+        currency=configured[0]["result"]["currency"],
+        total=total,
+        note=note,
     )
     order.number = f"C2B-{order.pk:06d}"
     Order.objects.filter(pk=order.pk).update(number=order.number)
     OrderLine.objects.bulk_create(
         OrderLine(
-            order=order, position=i + 1, product_version=c["version"], product_slug=c["version"].product.slug,
-            spec=c["result"]["normalized_spec"], quantity=c["quantity"], unit_price=Decimal(c["result"]["price"]),
-            bom=c["result"]["bom"], routing=c["result"]["routing"], footprint=c["result"]["footprint"],
+            order=order,
+            position=i + 1,
+            product_version=c["version"],
+            product_slug=c["version"].product.slug,
+            spec=c["result"]["normalized_spec"],
+            quantity=c["quantity"],
+            unit_price=Decimal(c["result"]["price"]),
+            bom=c["result"]["bom"],
+            routing=c["result"]["routing"],
+            footprint=c["result"]["footprint"],
         )
         for i, c in enumerate(configured)
     )
@@ -129,7 +140,7 @@ def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str)
     return order
 
 
-def order_release(*, order_id: int) -> Order:
+def order_release(*, order_id: int) -> Order | None:
     """Release a submitted order into production: one production order per line, material
     reserved where stock allows, a promised date, status confirmed. Idempotent: the whole release
     is one transaction under the order's lock, and a line that has its production order is skipped.
@@ -137,14 +148,18 @@ def order_release(*, order_id: int) -> Order:
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or order.status != S.SUBMITTED:
-            return order  # type: ignore[return-value]  (already released or cancelled: nothing to do)
+            return order  # already released, cancelled or gone: nothing to do
         waiting = []
         promised = None
         for line in order.lines.order_by("position"):
             estimate = estimate_ship_date(line.routing, line.quantity)
             po, _ = production.production_order_create(
-                order_line_id=line.pk, product=line.product_slug, quantity=line.quantity,
-                bom=line.bom, routing=line.routing, promised_date=estimate,
+                order_line_id=line.pk,
+                product=line.product_slug,
+                quantity=line.quantity,
+                bom=line.bom,
+                routing=line.routing,
+                promised_date=estimate,
             )
             if po.status == po.Status.AWAITING_MATERIAL:
                 waiting.append(po.number)
@@ -155,8 +170,11 @@ def order_release(*, order_id: int) -> Order:
         when = f" We expect to ship it on {promised:%Y-%m-%d}." if promised else ""
         _transition(order, S.CONFIRMED, kind="confirmed", message=f"Your order is confirmed.{when}")
         if waiting:
-            OrderEvent.objects.create(order=order, kind="awaiting_material",
-                                      message="Some material is on its way; production starts when it arrives.")
+            OrderEvent.objects.create(
+                order=order,
+                kind="awaiting_material",
+                message="Some material is on its way; production starts when it arrives.",
+            )
         from production.tasks import replan_task
 
         replan_task.delay_on_commit()
@@ -175,8 +193,9 @@ def order_cancel(*, order: Order, user: Any) -> Order:
     if order.status not in (S.SUBMITTED, S.CONFIRMED) or not production.production_orders_cancellable(
         order_line_ids=line_ids
     ):
-        raise InvalidTransition("This order can no longer be cancelled: production has started.",
-                                code="not_cancellable")
+        raise InvalidTransition(
+            "This order can no longer be cancelled: production has started.", code="not_cancellable"
+        )
     production.production_orders_cancel(order_line_ids=line_ids)
     _transition(order, S.CANCELLED, kind="cancelled", message="The order was cancelled.")
     from production.tasks import allocate_material_task
@@ -214,5 +233,4 @@ def order_complete_if_done(*, order_line_id: int) -> None:
 
 def order_note_material_arrived(*, order_line_id: int) -> None:
     order = Order.objects.get(lines__pk=order_line_id)
-    OrderEvent.objects.create(order=order, kind="material_reserved",
-                              message="All material for your order has arrived.")
+    OrderEvent.objects.create(order=order, kind="material_reserved", message="All material for your order has arrived.")

@@ -46,19 +46,28 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     options = []
     for option in described["options"]:
         domain = result["domains"].get(option["key"])
-        options.append({
-            **option,
-            "applies": option["key"] in result["applicable"],
-            "value": spec.get(option["key"], option.get("default")),
-            "errors": result["errors"].get(option["key"], []),
-            "domain": domain,
-            "excluded": (domain or {}).get("excluded", {}),
-        })
-    return render(request, "shop/configure.html", {
-        "product": described, "options": options, "result": result, "spec": spec,
-        "non_field_errors": result["errors"].get("non_field_errors", []),
-        "idempotency_key": uuid.uuid4(),
-    })
+        options.append(
+            {
+                **option,
+                "applies": option["key"] in result["applicable"],
+                "value": spec.get(option["key"], option.get("default")),
+                "errors": result["errors"].get(option["key"], []),
+                "domain": domain,
+                "excluded": (domain or {}).get("excluded", {}),
+            }
+        )
+    return render(
+        request,
+        "shop/configure.html",
+        {
+            "product": described,
+            "options": options,
+            "result": result,
+            "spec": spec,
+            "non_field_errors": result["errors"].get("non_field_errors", []),
+            "idempotency_key": uuid.uuid4(),
+        },
+    )
 
 
 @login_required
@@ -73,8 +82,10 @@ def place_order(request: HttpRequest, slug: str) -> HttpResponse:
         quantity = 1
     try:
         order, _ = services.order_place(
-            customer=request.user, lines=[{"product": slug, "spec": spec, "quantity": quantity}],
-            note=request.POST.get("note", "")[:2000], idempotency_key=request.POST.get("idempotency_key") or None,
+            customer=request.user,
+            lines=[{"product": slug, "spec": spec, "quantity": quantity}],
+            note=request.POST.get("note", "")[:2000],
+            idempotency_key=request.POST.get("idempotency_key") or None,
         )
     except SpecInvalid:
         messages.error(request, "The configuration is not complete or not valid yet; see the marked options.")

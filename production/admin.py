@@ -2,6 +2,22 @@ from django.contrib import admin
 
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
 
+OPERATION_COLUMNS = (
+    "sequence",
+    "key",
+    "name",
+    "work_center",
+    "status",
+    "setup_minutes",
+    "run_minutes",
+    "planned_start",
+    "planned_end",
+    "started_at",
+    "finished_at",
+)
+
+MATERIAL_COLUMNS = ("item", "operation_key", "quantity", "reserved", "consumed")
+
 
 @admin.register(WorkCenter)
 class WorkCenterAdmin(admin.ModelAdmin):
@@ -12,9 +28,8 @@ class WorkCenterAdmin(admin.ModelAdmin):
 class OperationInline(admin.TabularInline):
     model = Operation
     extra = 0
-    fields = ["sequence", "key", "name", "work_center", "status", "setup_minutes", "run_minutes",
-              "planned_start", "planned_end", "started_at", "finished_at"]
-    readonly_fields = fields
+    fields = OPERATION_COLUMNS
+    readonly_fields = OPERATION_COLUMNS
     can_delete = False
     max_num = 0
 
@@ -22,8 +37,8 @@ class OperationInline(admin.TabularInline):
 class MaterialInline(admin.TabularInline):
     model = MaterialRequirement
     extra = 0
-    fields = ["item", "operation_key", "quantity", "reserved", "consumed"]
-    readonly_fields = fields
+    fields = MATERIAL_COLUMNS
+    readonly_fields = MATERIAL_COLUMNS
     can_delete = False
     max_num = 0
 
@@ -34,8 +49,17 @@ class ProductionOrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "product"]
     search_fields = ["number", "order_line__order__number"]
     list_editable = ["priority"]
-    readonly_fields = ["number", "order_line", "product", "quantity", "status", "promised_date",
-                       "planned_finish", "created_at", "completed_at"]
+    readonly_fields = [
+        "number",
+        "order_line",
+        "product",
+        "quantity",
+        "status",
+        "promised_date",
+        "planned_finish",
+        "created_at",
+        "completed_at",
+    ]
     inlines = [OperationInline, MaterialInline]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
@@ -48,5 +72,14 @@ class OperationAdmin(admin.ModelAdmin):
     list_filter = ["status", "work_center"]
     search_fields = ["production_order__number", "key"]
     list_select_related = ["production_order", "work_center"]
-    readonly_fields = ["production_order", "sequence", "key", "status", "started_at", "finished_at",
-                       "started_by", "finished_by", "predecessors"]
+    readonly_fields = [
+        "production_order",
+        "sequence",
+        "key",
+        "status",
+        "started_at",
+        "finished_at",
+        "started_by",
+        "finished_by",
+        "predecessors",
+    ]

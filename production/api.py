@@ -73,8 +73,9 @@ class OperationFinishApi(APIView):
     def post(self, request: Request, operation_id: int) -> Response:
         data = FinishInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        op = services.operation_finish(operation_id=operation_id, user=request.user,
-                                       scrap_quantity=data.validated_data["scrap_quantity"])
+        op = services.operation_finish(
+            operation_id=operation_id, user=request.user, scrap_quantity=data.validated_data["scrap_quantity"]
+        )
         replan_task.delay_on_commit()
         return Response(StationOperationSerializer(op).data)
 
@@ -87,5 +88,4 @@ class ReplanApi(APIView):
     @extend_schema(request=None, responses={202: None})
     def post(self, request: Request) -> Response:
         replan_task.delay()
-        return Response({"detail": "Re-planning has been queued.", "code": "accepted"},
-                        status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": "Re-planning has been queued.", "code": "accepted"}, status=status.HTTP_202_ACCEPTED)

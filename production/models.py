@@ -45,9 +45,7 @@ class ProductionOrder(models.Model):
     OPEN_STATUSES = (Status.AWAITING_MATERIAL, Status.PLANNED, Status.IN_PROGRESS)
 
     number = models.CharField(max_length=20, unique=True)
-    order_line = models.OneToOneField(
-        "orders.OrderLine", on_delete=models.PROTECT, related_name="production_order"
-    )
+    order_line = models.OneToOneField("orders.OrderLine", on_delete=models.PROTECT, related_name="production_order")
     product = models.CharField(max_length=50, help_text="Product slug, for the shop floor.")
     quantity = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_MATERIAL)

@@ -5,12 +5,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
-from zoneinfo import ZoneInfo
 
 from production.models import Operation, ProductionOrder, WorkCenter
 from production.scheduling import Job, Op, ShiftCalendar, schedule_forward
@@ -24,8 +24,9 @@ def factory_tz() -> ZoneInfo:
 
 
 def calendar_of(work_center: WorkCenter) -> ShiftCalendar:
-    return ShiftCalendar(tz=factory_tz(), shift_start=work_center.shift_start,
-                         minutes_per_day=work_center.minutes_per_day)
+    return ShiftCalendar(
+        tz=factory_tz(), shift_start=work_center.shift_start, minutes_per_day=work_center.minutes_per_day
+    )
 
 
 def work_center_facts(codes: Any) -> dict[str, dict[str, Any]]:
@@ -54,8 +55,10 @@ def next_operation(po: ProductionOrder) -> Operation | None:
 
 
 def work_center_list() -> QuerySet[WorkCenter]:
-    open_ops = Q(operations__status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
-                 operations__production_order__status__in=ProductionOrder.OPEN_STATUSES)
+    open_ops = Q(
+        operations__status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
+        operations__production_order__status__in=ProductionOrder.OPEN_STATUSES,
+    )
     return WorkCenter.objects.annotate(
         open_operations=Count("operations", filter=open_ops),
         open_minutes=Sum("operations__run_minutes", filter=open_ops, default=Decimal(0))
@@ -68,14 +71,20 @@ def work_center_load(work_center: WorkCenter, *, days: int = 10) -> list[dict[st
     tz = factory_tz()
     per_day: dict[date, Decimal] = defaultdict(Decimal)
     for op in work_center_operations(work_center).exclude(planned_start=None):
-        per_day[op.planned_start.astimezone(tz).date()] += op.duration_minutes
+        if op.planned_start is not None:
+            per_day[op.planned_start.astimezone(tz).date()] += op.duration_minutes
     cal = calendar_of(work_center)
     day = timezone.now().astimezone(tz).date()
     result: list[dict[str, Any]] = []
     while len(result) < days:
         if day.weekday() in cal.workdays:
-            result.append({"date": day.isoformat(), "planned_minutes": str(per_day.get(day, Decimal(0))),
-                           "available_minutes": str(work_center.capacity * work_center.minutes_per_day)})
+            result.append(
+                {
+                    "date": day.isoformat(),
+                    "planned_minutes": str(per_day.get(day, Decimal(0))),
+                    "available_minutes": str(work_center.capacity * work_center.minutes_per_day),
+                }
+            )
         day += timedelta(days=1)
     return result
 
@@ -98,8 +107,10 @@ def _work_center_free_at() -> dict[str, datetime]:
     cached = cache.get(LOAD_CACHE_KEY)
     if cached is None:
         rows = (
-            Operation.objects.filter(status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
-                                     production_order__status__in=ProductionOrder.OPEN_STATUSES)
+            Operation.objects.filter(
+                status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
+                production_order__status__in=ProductionOrder.OPEN_STATUSES,
+            )
             .values("work_center__code")
             .annotate(end=Max("planned_end"))
         )
@@ -127,15 +138,18 @@ def estimate_ship_date(routing: Sequence[Mapping[str, Any]], quantity: int = 1) 
     free_at = _work_center_free_at()
     now = timezone.now()
     ops = [
-        Op(id=op["key"], work_center=op["work_center"],
-           minutes=float(Decimal(op["setup_minutes"]) + Decimal(op["run_minutes"]) * quantity),
-           predecessors=tuple(op.get("after", ())))
+        Op(
+            id=op["key"],
+            work_center=op["work_center"],
+            minutes=float(Decimal(op["setup_minutes"]) + Decimal(op["run_minutes"]) * quantity),
+            predecessors=tuple(op.get("after", ())),
+        )
         for op in routing
     ]
     placed = schedule_forward(
         [Job(id="new", ops=ops)],
         calendars={code: calendar_of(centers[code]) for code in codes},
-        capacities={code: 1 for code in codes},
+        capacities=dict.fromkeys(codes, 1),
         now=now,
         free_at={code: [free_at[code]] for code in codes if code in free_at},
     )

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
@@ -20,8 +21,17 @@ class QueueEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProductionOrder
-        fields = ["number", "order", "product", "quantity", "status", "priority", "promised_date",
-                  "planned_finish", "next_operation"]
+        fields = [
+            "number",
+            "order",
+            "product",
+            "quantity",
+            "status",
+            "priority",
+            "promised_date",
+            "planned_finish",
+            "next_operation",
+        ]
 
     def get_next_operation(self, po: ProductionOrder) -> dict[str, Any] | None:
         op = next_operation(po)
@@ -47,9 +57,23 @@ class StationOperationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Operation
-        fields = ["id", "production_order", "key", "name", "work_center", "status", "setup_minutes",
-                  "run_minutes", "planned_start", "planned_end", "started_at", "finished_at"]
+        fields = [
+            "id",
+            "production_order",
+            "key",
+            "name",
+            "work_center",
+            "status",
+            "setup_minutes",
+            "run_minutes",
+            "planned_start",
+            "planned_end",
+            "started_at",
+            "finished_at",
+        ]
 
 
 class FinishInSerializer(serializers.Serializer):
-    scrap_quantity = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=0, default="0")
+    scrap_quantity = serializers.DecimalField(
+        max_digits=12, decimal_places=4, min_value=Decimal("0"), default=Decimal("0")
+    )

@@ -33,8 +33,13 @@ def production_order_number(order_line_id: int) -> str:
 
 
 def production_order_create(
-    *, order_line_id: int, product: str, quantity: int, bom: Sequence[Mapping[str, Any]],
-    routing: Sequence[Mapping[str, Any]], promised_date: Any = None,
+    *,
+    order_line_id: int,
+    product: str,
+    quantity: int,
+    bom: Sequence[Mapping[str, Any]],
+    routing: Sequence[Mapping[str, Any]],
+    promised_date: Any = None,
 ) -> tuple[ProductionOrder, bool]:
     """Create the production order of an order line, with its operations and material, and try to
     reserve the material (all or nothing). Idempotent: returns (existing, False) if it exists.
@@ -45,8 +50,12 @@ def production_order_create(
     if existing is not None:
         return existing, False
     po = ProductionOrder.objects.create(
-        number=production_order_number(order_line_id), order_line_id=order_line_id, product=product,
-        quantity=quantity, status=Status.AWAITING_MATERIAL, promised_date=promised_date,
+        number=production_order_number(order_line_id),
+        order_line_id=order_line_id,
+        product=product,
+        quantity=quantity,
+        status=Status.AWAITING_MATERIAL,
+        promised_date=promised_date,
     )
     _operations_create(po, routing, quantity)
     requirements = _requirements_create(po, bom, quantity)
@@ -62,7 +71,11 @@ def _operations_create(po: ProductionOrder, routing: Sequence[Mapping[str, Any]]
         raise DomainError(f"Unknown work centers: {', '.join(sorted(missing))}.", code="unknown_work_center")
     ops = Operation.objects.bulk_create(
         Operation(
-            production_order=po, sequence=i, key=op["key"], name=op["name"], work_center=centers[op["work_center"]],
+            production_order=po,
+            sequence=i,
+            key=op["key"],
+            name=op["name"],
+            work_center=centers[op["work_center"]],
             setup_minutes=Decimal(op["setup_minutes"]),
             run_minutes=(Decimal(op["run_minutes"]) * quantity).quantize(Decimal("0.01")),
             setup_family=str(op.get("setup_family") or ""),
@@ -115,9 +128,11 @@ def material_allocate_waiting() -> list[str]:
     Each production order is served in its own transaction, all or nothing; safe to run twice.
     """
     served = []
-    waiting = ProductionOrder.objects.filter(status=Status.AWAITING_MATERIAL).order_by(
-        F("promised_date").asc(nulls_last=True), "created_at", "id"
-    ).values_list("pk", flat=True)
+    waiting = (
+        ProductionOrder.objects.filter(status=Status.AWAITING_MATERIAL)
+        .order_by(F("promised_date").asc(nulls_last=True), "created_at", "id")
+        .values_list("pk", flat=True)
+    )
     for po_id in list(waiting):
         with transaction.atomic():
             po = ProductionOrder.objects.select_for_update().get(pk=po_id)
@@ -149,13 +164,9 @@ def operation_start(*, operation_id: int, user: Any) -> Operation:
         raise InvalidTransition("This operation has already been started.", code="already_started")
     if po.status == Status.AWAITING_MATERIAL:
         raise InvalidTransition("The material for this order is not all reserved yet.", code="material_missing")
-    open_before = list(
-        operation.predecessors.exclude(status=Operation.Status.DONE).values_list("key", flat=True)
-    )
+    open_before = list(operation.predecessors.exclude(status=Operation.Status.DONE).values_list("key", flat=True))
     if open_before:
-        raise InvalidTransition(
-            f"Finish {', '.join(sorted(open_before))} first.", code="predecessors_open"
-        )
+        raise InvalidTransition(f"Finish {', '.join(sorted(open_before))} first.", code="predecessors_open")
     now = timezone.now()
     operation.status = Operation.Status.IN_PROGRESS
     operation.started_at = now
@@ -180,7 +191,8 @@ def operation_finish(*, operation_id: int, user: Any, scrap_quantity: Decimal = 
     requirements = list(po.materials.filter(operation_key=operation.key))
     stock.stock_consume(
         quantities={r.item_id: r.reserved - r.consumed for r in requirements},
-        source=f"{po.number}/{operation.key}", user=user,
+        source=f"{po.number}/{operation.key}",
+        user=user,
     )
     po.materials.filter(operation_key=operation.key).update(consumed=F("reserved"))
     now = timezone.now()
@@ -192,8 +204,9 @@ def operation_finish(*, operation_id: int, user: Any, scrap_quantity: Decimal = 
     if not po.operations.exclude(status=Operation.Status.DONE).exists():
         # Material no operation consumes (none in the demo catalogs) is consumed at completion.
         leftovers = list(po.materials.filter(consumed__lt=F("reserved")))
-        stock.stock_consume(quantities={r.item_id: r.reserved - r.consumed for r in leftovers},
-                            source=po.number, user=user)
+        stock.stock_consume(
+            quantities={r.item_id: r.reserved - r.consumed for r in leftovers}, source=po.number, user=user
+        )
         po.materials.filter(consumed__lt=F("reserved")).update(consumed=F("reserved"))
         po.status = Status.DONE
         po.completed_at = now
@@ -205,15 +218,23 @@ def operation_finish(*, operation_id: int, user: Any, scrap_quantity: Decimal = 
 def production_orders_lock(*, order_line_ids: Iterable[int]) -> None:
     """Lock these lines' production orders (in pk order). Callers that also lock the customer's
     order take this lock first, as the shop-floor actions do, so the two never deadlock."""
-    list(ProductionOrder.objects.select_for_update().filter(order_line_id__in=list(order_line_ids))
-         .order_by("pk").values_list("pk", flat=True))
+    list(
+        ProductionOrder.objects.select_for_update()
+        .filter(order_line_id__in=list(order_line_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def production_orders_cancellable(*, order_line_ids: Iterable[int]) -> bool:
     """Whether none of these lines' production has started."""
-    return not Operation.objects.filter(
-        production_order__order_line_id__in=list(order_line_ids),
-    ).exclude(status=Operation.Status.PENDING).exists()
+    return (
+        not Operation.objects.filter(
+            production_order__order_line_id__in=list(order_line_ids),
+        )
+        .exclude(status=Operation.Status.PENDING)
+        .exists()
+    )
 
 
 def production_orders_cancel(*, order_line_ids: Iterable[int]) -> int:
@@ -252,17 +273,28 @@ def production_replan(*, now: datetime | None = None) -> int:
         .order_by("-priority", F("promised_date").asc(nulls_last=True), "created_at", "id")
     )
     jobs = [
-        Job(id=po.pk, ops=[
-            Op(id=op.pk, work_center=op.work_center_id, minutes=float(op.duration_minutes),
-               predecessors=tuple(p.pk for p in op.predecessors.all()), status=op.status,
-               started_at=op.started_at, finished_at=op.finished_at)
-            for op in po.operations.all()
-        ])
+        Job(
+            id=po.pk,
+            ops=[
+                Op(
+                    id=op.pk,
+                    work_center=op.work_center_id,
+                    minutes=float(op.duration_minutes),
+                    predecessors=tuple(p.pk for p in op.predecessors.all()),
+                    status=op.status,
+                    started_at=op.started_at,
+                    finished_at=op.finished_at,
+                )
+                for op in po.operations.all()
+            ],
+        )
         for po in pos
     ]
     placed = schedule_forward(
-        jobs, calendars={pk: calendar_of(wc) for pk, wc in centers.items()},
-        capacities={pk: wc.capacity for pk, wc in centers.items()}, now=now,
+        jobs,
+        calendars={pk: calendar_of(wc) for pk, wc in centers.items()},
+        capacities={pk: wc.capacity for pk, wc in centers.items()},
+        now=now,
     )
     changed_ops = []
     for po in pos:

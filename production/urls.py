@@ -5,11 +5,12 @@ from production import api
 urlpatterns = [
     path("production/queue/", api.QueueApi.as_view(), name="production-queue"),
     path("production/work-centers/", api.WorkCenterListApi.as_view(), name="work-center-list"),
-    path("production/work-centers/<str:code>/operations/", api.WorkCenterOperationsApi.as_view(),
-         name="work-center-operations"),
-    path("production/operations/<int:operation_id>/start/", api.OperationStartApi.as_view(),
-         name="operation-start"),
-    path("production/operations/<int:operation_id>/finish/", api.OperationFinishApi.as_view(),
-         name="operation-finish"),
+    path(
+        "production/work-centers/<str:code>/operations/",
+        api.WorkCenterOperationsApi.as_view(),
+        name="work-center-operations",
+    ),
+    path("production/operations/<int:operation_id>/start/", api.OperationStartApi.as_view(), name="operation-start"),
+    path("production/operations/<int:operation_id>/finish/", api.OperationFinishApi.as_view(), name="operation-finish"),
     path("production/replan/", api.ReplanApi.as_view(), name="production-replan"),
 ]

@@ -19,6 +19,11 @@ def _shop_floor(user: object) -> bool:
 def queue_page(request: HttpRequest) -> HttpResponse:
     """Operators, planners and staff: the open production orders in planned sequence, and the load."""
     queue = [(po, selectors.next_operation(po)) for po in selectors.queue_list()[:500]]
-    return render(request, "planner/queue.html", {
-        "queue": queue, "work_centers": selectors.work_center_list(),
-    })
+    return render(
+        request,
+        "planner/queue.html",
+        {
+            "queue": queue,
+            "work_centers": selectors.work_center_list(),
+        },
+    )

@@ -1,6 +1,7 @@
 """Shared fixtures: the demo factory in the test database, API clients per role, and the check
 that stock levels equal the ledger after every test that touched them."""
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from tests.factories import UserFactory
 
 
 def _seed() -> None:
-    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")

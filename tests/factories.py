@@ -24,9 +24,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 def suit_spec(**overrides: Any) -> dict[str, Any]:
     """A complete, valid made-to-measure suit (medium size, navy wool)."""
     spec: dict[str, Any] = {
-        "fabric": "wool-navy", "jacket": "sb2", "lapel": "notch", "vents": "center", "lining": "navy",
-        "with_trousers": True, "pleats": "flat", "height_cm": 180, "chest_cm": 100, "waist_cm": 86,
-        "sleeve_cm": 64, "jacket_length_cm": 76, "inseam_cm": 82,
+        "fabric": "wool-navy",
+        "jacket": "sb2",
+        "lapel": "notch",
+        "vents": "center",
+        "lining": "navy",
+        "with_trousers": True,
+        "pleats": "flat",
+        "height_cm": 180,
+        "chest_cm": 100,
+        "waist_cm": 86,
+        "sleeve_cm": 64,
+        "jacket_length_cm": 76,
+        "inseam_cm": 82,
     }
     spec.update(overrides)
     return spec
@@ -35,8 +45,13 @@ def suit_spec(**overrides: Any) -> dict[str, Any]:
 def cabinet_spec(**overrides: Any) -> dict[str, Any]:
     """A complete, valid custom cabinet."""
     spec: dict[str, Any] = {
-        "width_mm": 800, "height_mm": 1800, "depth_mm": 400, "material": "oak-veneer", "doors": "double",
-        "shelves": 4, "handle": "bar-steel",
+        "width_mm": 800,
+        "height_mm": 1800,
+        "depth_mm": 400,
+        "material": "oak-veneer",
+        "doors": "double",
+        "shelves": 4,
+        "handle": "bar-steel",
     }
     spec.update(overrides)
     return spec

@@ -15,6 +15,7 @@ from bom.configurator.schema import Definition, read_definition
 from bom.configurator.search import (
     Base,
     Component,
+    ComponentAnswer,
     Solver,
     applies,
     build_base,
@@ -132,9 +133,14 @@ class CompiledProduct:
             if not broken and answer.solution is None and not component.free:
                 self._conflict_errors(solver, component, mine, answer, errors)
         complete = not missing
-        if strict or not errors:
+        # API.md: a missing required option is reported only when the spec is otherwise complete
+        # (it is the one thing missing) or the caller asks for strictness (placing an order), so
+        # a customer who is still choosing is not nagged about every option at once; a conflict
+        # already says what to change first.
+        if strict or (len(missing) == 1 and not errors):
             for key in missing:
-                errors.setdefault(key, []).append(REQUIRED)
+                if key not in errors:  # a refused value already says what is wrong
+                    errors[key] = [REQUIRED]
         env = self._final_env(values, given, errors) if complete and not errors else None
         result: dict[str, Any] = {
             "complete": complete,
@@ -225,7 +231,7 @@ class CompiledProduct:
         solver: Solver,
         component: Component,
         mine: Mapping[str, object],
-        answer: Any,
+        answer: ComponentAnswer,
         errors: dict[str, list[str]],
     ) -> None:
         """No completion exists although no single rule is broken yet: name the conflicting values."""

@@ -3,8 +3,11 @@ from django.contrib.auth import get_user_model
 
 def test_register_creates_a_customer_who_can_get_a_token(anon, db):
     # when someone signs up
-    response = anon.post("/api/v1/auth/register/", {"username": "mei", "email": "mei@example.com",
-                                                    "password": "Tailored-2026"}, format="json")
+    response = anon.post(
+        "/api/v1/auth/register/",
+        {"username": "mei", "email": "mei@example.com", "password": "Tailored-2026"},
+        format="json",
+    )
     # then the account exists and a token can be had for it
     assert response.status_code == 201
     assert response.json()["username"] == "mei"
@@ -15,8 +18,9 @@ def test_register_creates_a_customer_who_can_get_a_token(anon, db):
 
 
 def test_register_refuses_a_weak_password_and_creates_nothing(anon, db):
-    response = anon.post("/api/v1/auth/register/", {"username": "mei", "email": "mei@example.com",
-                                                    "password": "123"}, format="json")
+    response = anon.post(
+        "/api/v1/auth/register/", {"username": "mei", "email": "mei@example.com", "password": "123"}, format="json"
+    )
     assert response.status_code == 400
     assert "password" in response.json()
     assert not get_user_model().objects.filter(username="mei").exists()
@@ -24,24 +28,26 @@ def test_register_refuses_a_weak_password_and_creates_nothing(anon, db):
 
 def test_register_refuses_a_taken_username(anon, customer):
     users = get_user_model().objects.count()
-    response = anon.post("/api/v1/auth/register/", {"username": customer.username.upper(),
-                                                    "email": "x@example.com", "password": "Tailored-2026"},
-                         format="json")
+    response = anon.post(
+        "/api/v1/auth/register/",
+        {"username": customer.username.upper(), "email": "x@example.com", "password": "Tailored-2026"},
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json() == {"username": ["This username is taken."]}
     assert get_user_model().objects.count() == users
 
 
 def test_token_refuses_bad_credentials(anon, customer):
-    response = anon.post("/api/v1/auth/token/", {"username": customer.username, "password": "wrong"},
-                         format="json")
+    response = anon.post("/api/v1/auth/token/", {"username": customer.username, "password": "wrong"}, format="json")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
 
 
 def test_a_token_authenticates_api_calls(anon, customer):
-    token = anon.post("/api/v1/auth/token/", {"username": customer.username, "password": "a-Long-pass-123"},
-                      format="json").json()["token"]
+    token = anon.post(
+        "/api/v1/auth/token/", {"username": customer.username, "password": "a-Long-pass-123"}, format="json"
+    ).json()["token"]
     anon.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert anon.get("/api/v1/orders/").status_code == 200
 

@@ -233,14 +233,16 @@ def test_a_broken_rule_is_reported_under_each_option_the_customer_set():
     assert result["complete"] is False
 
 
-def test_missing_required_options_are_reported_when_nothing_else_is_wrong_or_strict():
+def test_a_missing_required_option_is_reported_only_when_it_is_the_last_one_or_strict():
     # given a partial spec with a conflict
     partial = {"colour": "green", "collar": "button"}
     # when configured leniently, only the conflict is reported
     assert set(shirt().configure(partial)["errors"]) == {"colour", "collar"}
     # when strict, the missing size too
     assert shirt().configure(partial, strict=True)["errors"]["size_cm"] == ["This option is required."]
-    # given a partial spec without a conflict, the missing option is reported
+    # given a spec still missing two options, neither is nagged about
+    assert shirt().configure({"colour": "red"})["errors"] == {}
+    # given a partial spec without a conflict that misses only one option, it is reported
     result = shirt().configure({"colour": "red", "collar": "spread"})
     assert result["errors"] == {"size_cm": ["This option is required."]}
     assert result["complete"] is False and result["valid"] is False

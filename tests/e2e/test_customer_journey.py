@@ -20,9 +20,17 @@ def browser() -> Iterator[Browser]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -59,11 +67,22 @@ def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
     assert page.locator("select[name=lapel] option[value=shawl]").is_disabled()
     assert "one-button" in page.locator("#opt-lapel .excluded").inner_text().lower()
     # fills in the rest
-    for name, value in (("fabric", "wool-navy"), ("lapel", "notch"), ("vents", "center"), ("lining", "navy"),
-                        ("pleats", "flat")):
+    for name, value in (
+        ("fabric", "wool-navy"),
+        ("lapel", "notch"),
+        ("vents", "center"),
+        ("lining", "navy"),
+        ("pleats", "flat"),
+    ):
         choose(page, name, value)
-    for name, value in (("height_cm", "180"), ("chest_cm", "100"), ("waist_cm", "86"), ("sleeve_cm", "64"),
-                        ("jacket_length_cm", "76"), ("inseam_cm", "82")):
+    for name, value in (
+        ("height_cm", "180"),
+        ("chest_cm", "100"),
+        ("waist_cm", "86"),
+        ("sleeve_cm", "64"),
+        ("jacket_length_cm", "76"),
+        ("inseam_cm", "82"),
+    ):
         page.fill(f"input[name={name}]", value)
     with page.expect_navigation():
         page.click("text=Update")

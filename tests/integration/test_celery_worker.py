@@ -31,12 +31,31 @@ def _database_url() -> str:
 def worker() -> Iterator[subprocess.Popen]:
     if not settings.CELERY_BROKER_URL:
         pytest.fail("CELERY_BROKER_URL is not set: run the suite with `make test`.")
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "CELERY_TASK_ALWAYS_EAGER": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     celery_app.conf.task_always_eager = False
     yield proc
@@ -60,8 +79,9 @@ def wait_for(predicate, *, proc, timeout=60.0):
 
 
 def place(user, *lines):
-    order, _ = order_place(customer=user, lines=[{"product": p, "spec": s, "quantity": 1} for p, s in lines],
-                           idempotency_key=None)
+    order, _ = order_place(
+        customer=user, lines=[{"product": p, "spec": s, "quantity": 1} for p, s in lines], idempotency_key=None
+    )
     return order
 
 

@@ -29,8 +29,9 @@ def test_customers_and_operators_do_not_see_stock(request, who):
 
 def test_a_receipt_raises_on_hand_through_the_ledger(planner_api):
     hinge = Item.objects.get(sku="HW-HINGE")
-    response = planner_api.post("/api/v1/inventory/receipts/", {"sku": "HW-HINGE", "quantity": "50",
-                                                                "reference": "DN-77"}, format="json")
+    response = planner_api.post(
+        "/api/v1/inventory/receipts/", {"sku": "HW-HINGE", "quantity": "50", "reference": "DN-77"}, format="json"
+    )
     assert response.status_code == 201
     assert response.json()["number"].startswith("RCV-")
     hinge.refresh_from_db()
@@ -39,14 +40,17 @@ def test_a_receipt_raises_on_hand_through_the_ledger(planner_api):
     assert entry.on_hand_delta == Decimal("50") and entry.source == response.json()["number"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"sku": "NOPE", "quantity": "5"}, "sku"),
-    ({"sku": "HW-HINGE", "quantity": "0"}, "quantity"),
-    ({"sku": "HW-HINGE", "quantity": "-3"}, "quantity"),
-    ({"sku": "HW-HINGE", "quantity": "1.5"}, "quantity"),
-    ({"sku": "HW-HINGE", "quantity": "lots"}, "quantity"),
-    ({"quantity": "5"}, "sku"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"sku": "NOPE", "quantity": "5"}, "sku"),
+        ({"sku": "HW-HINGE", "quantity": "0"}, "quantity"),
+        ({"sku": "HW-HINGE", "quantity": "-3"}, "quantity"),
+        ({"sku": "HW-HINGE", "quantity": "1.5"}, "quantity"),
+        ({"sku": "HW-HINGE", "quantity": "lots"}, "quantity"),
+        ({"quantity": "5"}, "sku"),
+    ],
+)
 def test_bad_receipts_are_refused_and_change_nothing(planner_api, body, field):
     levels = list(Item.objects.order_by("pk").values_list("on_hand", flat=True))
     response = planner_api.post("/api/v1/inventory/receipts/", body, format="json")

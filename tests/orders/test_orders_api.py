@@ -74,8 +74,7 @@ def test_a_key_is_bound_to_the_user_who_sent_it(customer_api, other_api):
 def test_an_invalid_spec_is_a_400_under_lines_spec_and_nothing_is_created(customer_api):
     # given a suit whose lapel needs another jacket, and a chest out of range
     bad = suit_spec(lapel="shawl", chest_cm=200)
-    response = place(customer_api, ("custom-cabinet", cabinet_spec(), 1), ("mtm-suit", bad, 1),
-                     key=str(uuid.uuid4()))
+    response = place(customer_api, ("custom-cabinet", cabinet_spec(), 1), ("mtm-suit", bad, 1), key=str(uuid.uuid4()))
     assert response.status_code == 400
     errors = response.json()["lines"]
     assert errors[0] == {}
@@ -101,10 +100,16 @@ def test_an_unknown_product_is_a_400(customer_api):
     assert not Order.objects.exists()
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"lines": []}, {"lines": [{"product": "mtm-suit", "spec": {}, "quantity": 0}]},
-    {"lines": "suit"}, {"lines": [{"product": "mtm-suit", "spec": "big"}]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"lines": []},
+        {"lines": [{"product": "mtm-suit", "spec": {}, "quantity": 0}]},
+        {"lines": "suit"},
+        {"lines": [{"product": "mtm-suit", "spec": "big"}]},
+    ],
+)
 def test_malformed_bodies_are_400s(customer_api, body):
     response = customer_api.post("/api/v1/orders/", body, format="json")
     assert response.status_code == 400

@@ -20,15 +20,25 @@ PLACEMENT_QUERIES = 9
 
 def synthetic_product(slug: str, bom_lines: int) -> None:
     for i in range(bom_lines):
-        item_ensure(sku=f"SYN-{i:04d}", name=f"Part {i}", uom="pcs", decimals=0, co2e_kg=Decimal("0.1"),
-                    opening_stock=Decimal("1000"))
+        item_ensure(
+            sku=f"SYN-{i:04d}",
+            name=f"Part {i}",
+            uom="pcs",
+            decimals=0,
+            co2e_kg=Decimal("0.1"),
+            opening_stock=Decimal("1000"),
+        )
     definition = {
-        "slug": slug, "name": slug, "currency": "CNY", "base_price": "100.00",
+        "slug": slug,
+        "name": slug,
+        "currency": "CNY",
+        "base_price": "100.00",
         "options": [{"key": "size", "label": "Size", "type": "number", "min": "1", "max": "10", "step": "1"}],
         "rules": [],
         "bom": [{"key": f"l{i}", "item": f"SYN-{i:04d}", "quantity": "size + 1"} for i in range(bom_lines)],
-        "routing": [{"key": "make", "name": "Make", "work_center": "CAB-ASSY", "setup_minutes": "5",
-                     "run_minutes": "size * 2"}],
+        "routing": [
+            {"key": "make", "name": "Make", "work_center": "CAB-ASSY", "setup_minutes": "5", "run_minutes": "size * 2"}
+        ],
     }
     version_publish(version=version_create_from_definition(definition=definition))
 
@@ -36,8 +46,9 @@ def synthetic_product(slug: str, bom_lines: int) -> None:
 def placement_queries(customer, slug: str, spec: dict, key: str) -> int:
     engine_for(version_get_published(slug=slug))  # compiled once per process, as in production
     with CaptureQueriesContext(connection) as ctx:
-        order, created = order_place(customer=customer, lines=[{"product": slug, "spec": spec, "quantity": 1}],
-                                     idempotency_key=key)
+        order, created = order_place(
+            customer=customer, lines=[{"product": slug, "spec": spec, "quantity": 1}], idempotency_key=key
+        )
     assert created
     return len(ctx.captured_queries)
 

@@ -14,10 +14,14 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 
 def two_line_order(customer):
-    order, _ = order_place(customer=customer, lines=[
-        {"product": "mtm-suit", "spec": suit_spec(), "quantity": 1},
-        {"product": "custom-cabinet", "spec": cabinet_spec(), "quantity": 2},
-    ], idempotency_key=None)
+    order, _ = order_place(
+        customer=customer,
+        lines=[
+            {"product": "mtm-suit", "spec": suit_spec(), "quantity": 1},
+            {"product": "custom-cabinet", "spec": cabinet_spec(), "quantity": 2},
+        ],
+        idempotency_key=None,
+    )
     return order
 
 
@@ -98,18 +102,22 @@ def test_a_receipt_releases_waiting_orders_oldest_first(customer, planner_api, d
     Item.objects.filter(pk=cashmere.pk).update(on_hand=0)
     orders = []
     for _ in range(2):
-        order, _ = order_place(customer=customer, lines=[{"product": "mtm-suit",
-                                                          "spec": suit_spec(fabric="cashmere-grey"),
-                                                          "quantity": 1}], idempotency_key=None)
+        order, _ = order_place(
+            customer=customer,
+            lines=[{"product": "mtm-suit", "spec": suit_spec(fabric="cashmere-grey"), "quantity": 1}],
+            idempotency_key=None,
+        )
         order_release(order_id=order.pk)
         orders.append(order)
     assert set(ProductionOrder.objects.values_list("status", flat=True)) == {"awaiting_material"}
     need = MaterialRequirement.objects.filter(item=cashmere).first().quantity
     # when cloth for one suit arrives
     with django_capture_on_commit_callbacks(execute=True):
-        response = planner_api.post("/api/v1/inventory/receipts/", {"sku": "FAB-CASHMERE-GREY",
-                                                                    "quantity": str(need), "reference": "DN-1"},
-                                    format="json")
+        response = planner_api.post(
+            "/api/v1/inventory/receipts/",
+            {"sku": "FAB-CASHMERE-GREY", "quantity": str(need), "reference": "DN-1"},
+            format="json",
+        )
     assert response.status_code == 201
     # then the older order gets it, and the newer still waits
     first, second = (ProductionOrder.objects.get(order_line__order=o) for o in orders)

@@ -35,12 +35,12 @@ def test_a_complete_configuration_shows_price_and_bom_and_orders(client, custome
     page = client.get("/products/mtm-suit/?" + urlencode(form(suit_spec())))
     html = page.content.decode()
     assert "CNY" in html and "Bill of materials" in html and 'id="place-order"' in html
-    response = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": "k-1",
-                                                         "quantity": "1"})
+    response = client.post(
+        "/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": "k-1", "quantity": "1"}
+    )
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
-    again = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": "k-1",
-                                                      "quantity": "1"})
+    again = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": "k-1", "quantity": "1"})
     assert again["Location"] == f"/orders/{order.number}/" and Order.objects.count() == 1
     assert client.get(f"/orders/{order.number}/").status_code == 200
 
@@ -77,8 +77,10 @@ def test_the_queue_page_is_for_the_shop_floor(client, customer, planner):
 
 
 def test_sign_up_logs_the_new_customer_in(client):
-    response = client.post("/signup/", {"username": "li", "email": "li@example.com",
-                                        "password1": "Tailored-2026", "password2": "Tailored-2026"})
+    response = client.post(
+        "/signup/",
+        {"username": "li", "email": "li@example.com", "password1": "Tailored-2026", "password2": "Tailored-2026"},
+    )
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="li").exists()
     assert client.get("/orders/").status_code == 200

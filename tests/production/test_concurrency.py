@@ -29,8 +29,9 @@ def test_twenty_concurrent_orders_for_cloth_enough_for_five(django_db_blocker):
     per_suit = sum(Decimal(line["quantity"]) for line in bom if line["item"] == "FAB-CASHMERE-GREY")
     cashmere = Item.objects.get(sku="FAB-CASHMERE-GREY")
     target = per_suit * STOCK_FOR
-    LedgerEntry.objects.create(item=cashmere, reason="adjustment", on_hand_delta=target - cashmere.on_hand,
-                               source="test")
+    LedgerEntry.objects.create(
+        item=cashmere, reason="adjustment", on_hand_delta=target - cashmere.on_hand, source="test"
+    )
     Item.objects.filter(pk=cashmere.pk).update(on_hand=target)
     customers = [UserFactory() for _ in range(ORDERS)]
     barrier = threading.Barrier(ORDERS)
@@ -39,8 +40,9 @@ def test_twenty_concurrent_orders_for_cloth_enough_for_five(django_db_blocker):
     def customer_orders(user):
         try:
             barrier.wait()
-            order, _ = order_place(customer=user, lines=[{"product": "mtm-suit", "spec": spec, "quantity": 1}],
-                                   idempotency_key=None)
+            order, _ = order_place(
+                customer=user, lines=[{"product": "mtm-suit", "spec": spec, "quantity": 1}], idempotency_key=None
+            )
             order_release(order_id=order.pk)
         except BaseException as exc:  # noqa: BLE001 - reported below
             failures.append(exc)

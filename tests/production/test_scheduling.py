@@ -32,13 +32,17 @@ def test_working_minutes_carry_over_nights_and_weekends():
 def test_operations_follow_predecessors_and_share_a_single_station():
     # given two jobs whose operations meet on one station
     jobs = [
-        Job(id="a", ops=[Op(id="a1", work_center="CUT", minutes=60), Op(id="a2", work_center="SEW", minutes=60,
-                                                                          predecessors=("a1",))]),
+        Job(
+            id="a",
+            ops=[
+                Op(id="a1", work_center="CUT", minutes=60),
+                Op(id="a2", work_center="SEW", minutes=60, predecessors=("a1",)),
+            ],
+        ),
         Job(id="b", ops=[Op(id="b1", work_center="CUT", minutes=30)]),
     ]
     # when scheduled from Monday 08:00
-    placed = schedule_forward(jobs, calendars={"CUT": CAL, "SEW": CAL}, capacities={"CUT": 1, "SEW": 1},
-                              now=at(23, 8))
+    placed = schedule_forward(jobs, calendars={"CUT": CAL, "SEW": CAL}, capacities={"CUT": 1, "SEW": 1}, now=at(23, 8))
     # then a2 waits for a1, and b1 waits for the cutting station
     assert placed["a1"].start == at(23, 8) and placed["a1"].end == at(23, 9)
     assert placed["a2"].start == at(23, 9)
@@ -52,12 +56,23 @@ def test_parallel_stations_run_operations_side_by_side():
 
 
 def test_done_and_running_operations_keep_their_times():
-    jobs = [Job(id="a", ops=[
-        Op(id="a1", work_center="CUT", minutes=60, status="done", started_at=at(23, 8), finished_at=at(23, 9)),
-        Op(id="a2", work_center="CUT", minutes=60, predecessors=("a1",), status="in_progress",
-           started_at=at(23, 9)),
-        Op(id="a3", work_center="CUT", minutes=60, predecessors=("a2",)),
-    ])]
+    jobs = [
+        Job(
+            id="a",
+            ops=[
+                Op(id="a1", work_center="CUT", minutes=60, status="done", started_at=at(23, 8), finished_at=at(23, 9)),
+                Op(
+                    id="a2",
+                    work_center="CUT",
+                    minutes=60,
+                    predecessors=("a1",),
+                    status="in_progress",
+                    started_at=at(23, 9),
+                ),
+                Op(id="a3", work_center="CUT", minutes=60, predecessors=("a2",)),
+            ],
+        )
+    ]
     placed = schedule_forward(jobs, calendars={"CUT": CAL}, capacities={"CUT": 1}, now=at(23, 9, 30))
     assert placed["a1"].end == at(23, 9)
     assert placed["a2"].start == at(23, 9) and placed["a2"].end == at(23, 10)

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 
 def released(customer, product="mtm-suit", spec=None, quantity=1):
-    order, _ = order_place(customer=customer, lines=[{"product": product, "spec": spec or suit_spec(),
-                                                      "quantity": quantity}], idempotency_key=None)
+    order, _ = order_place(
+        customer=customer,
+        lines=[{"product": product, "spec": spec or suit_spec(), "quantity": quantity}],
+        idempotency_key=None,
+    )
     order_release(order_id=order.pk)
     production_replan()
     return Order.objects.get(pk=order.pk)
@@ -34,8 +37,16 @@ def test_the_queue_lists_open_production_orders_in_planned_sequence(customer, op
     rows = response.json()["results"]
     assert [r["order"] for r in rows] == [first.number, second.number]
     row = rows[0]
-    assert set(row) >= {"number", "order", "product", "status", "priority", "promised_date", "planned_finish",
-                        "next_operation"}
+    assert set(row) >= {
+        "number",
+        "order",
+        "product",
+        "status",
+        "priority",
+        "promised_date",
+        "planned_finish",
+        "next_operation",
+    }
     assert row["status"] == "planned" and row["product"] == "mtm-suit"
     assert row["next_operation"]["key"] == "pattern"
     assert row["next_operation"]["planned_start"] is not None
@@ -71,8 +82,9 @@ def test_an_operation_waits_for_its_predecessors(customer, operator_api):
 def test_start_twice_is_already_started_and_finish_needs_in_progress(customer, operator_api):
     order = released(customer)
     pattern = ops_of(order)[0]
-    assert operator_api.post(f"/api/v1/production/operations/{pattern.pk}/finish/", {}).json()["code"] == \
-        "not_in_progress"
+    assert (
+        operator_api.post(f"/api/v1/production/operations/{pattern.pk}/finish/", {}).json()["code"] == "not_in_progress"
+    )
     assert operator_api.post(f"/api/v1/production/operations/{pattern.pk}/start/").status_code == 200
     again = operator_api.post(f"/api/v1/production/operations/{pattern.pk}/start/")
     assert again.status_code == 409 and again.json()["code"] == "already_started"
@@ -87,8 +99,9 @@ def test_negative_scrap_is_refused(customer, operator_api):
     order = released(customer)
     pattern = ops_of(order)[0]
     operator_api.post(f"/api/v1/production/operations/{pattern.pk}/start/")
-    response = operator_api.post(f"/api/v1/production/operations/{pattern.pk}/finish/",
-                                 {"scrap_quantity": "-1"}, format="json")
+    response = operator_api.post(
+        f"/api/v1/production/operations/{pattern.pk}/finish/", {"scrap_quantity": "-1"}, format="json"
+    )
     assert response.status_code == 400 and "scrap_quantity" in response.json()
     assert Operation.objects.get(pk=pattern.pk).status == "in_progress"
 
@@ -119,7 +132,8 @@ def test_a_cancelled_order_cannot_be_started(customer, operator_api):
 
 
 def test_finishing_every_operation_completes_the_order_and_consumes_its_material(
-        customer, operator_api, planner_api, customer_api):
+    customer, operator_api, planner_api, customer_api
+):
     order = released(customer, "custom-cabinet", cabinet_spec())
     board = Item.objects.get(sku="BRD-OAK")
     on_hand_before = board.on_hand
@@ -128,8 +142,9 @@ def test_finishing_every_operation_completes_the_order_and_consumes_its_material
     # when operators run every operation in routing order
     for op in ops_of(order):
         assert operator_api.post(f"/api/v1/production/operations/{op.pk}/start/").status_code == 200
-        finished = operator_api.post(f"/api/v1/production/operations/{op.pk}/finish/", {"scrap_quantity": "0"},
-                                     format="json")
+        finished = operator_api.post(
+            f"/api/v1/production/operations/{op.pk}/finish/", {"scrap_quantity": "0"}, format="json"
+        )
         assert finished.status_code == 200, finished.json()
     # then the production order is done, the order completed, and the material consumed
     assert ProductionOrder.objects.get().status == "done"

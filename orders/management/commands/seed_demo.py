@@ -49,11 +49,20 @@ ITEMS = [
 
 # code, name, stations, kW
 WORK_CENTERS = [
-    ("CAD", "Pattern CAD", 2, "0.5"), ("CUT", "Cloth cutting", 1, "7.5"), ("SEW", "Jacket sewing", 4, "1.2"),
-    ("SEW-TRS", "Trouser sewing", 2, "1.0"), ("ASSY", "Jacket assembly", 2, "1.5"), ("EMB", "Embroidery", 1, "0.8"),
-    ("PRESS", "Pressing", 1, "6.0"), ("SAW", "Panel saw", 1, "11.0"), ("EDGE", "Edge bander", 1, "9.0"),
-    ("CNC", "CNC drilling", 1, "7.0"), ("DOOR", "Door machining", 1, "5.0"),
-    ("CAB-ASSY", "Cabinet assembly", 2, "1.0"), ("QC", "Quality control", 2, "0.3"), ("PACK", "Packing", 2, "0.5"),
+    ("CAD", "Pattern CAD", 2, "0.5"),
+    ("CUT", "Cloth cutting", 1, "7.5"),
+    ("SEW", "Jacket sewing", 4, "1.2"),
+    ("SEW-TRS", "Trouser sewing", 2, "1.0"),
+    ("ASSY", "Jacket assembly", 2, "1.5"),
+    ("EMB", "Embroidery", 1, "0.8"),
+    ("PRESS", "Pressing", 1, "6.0"),
+    ("SAW", "Panel saw", 1, "11.0"),
+    ("EDGE", "Edge bander", 1, "9.0"),
+    ("CNC", "CNC drilling", 1, "7.0"),
+    ("DOOR", "Door machining", 1, "5.0"),
+    ("CAB-ASSY", "Cabinet assembly", 2, "1.0"),
+    ("QC", "Quality control", 2, "0.3"),
+    ("PACK", "Packing", 2, "0.5"),
 ]
 
 
@@ -63,8 +72,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             for sku, name, uom, decimals, co2e, stock in ITEMS:
-                item_ensure(sku=sku, name=name, uom=uom, decimals=decimals, co2e_kg=Decimal(co2e),
-                            opening_stock=Decimal(stock))
+                item_ensure(
+                    sku=sku, name=name, uom=uom, decimals=decimals, co2e_kg=Decimal(co2e), opening_stock=Decimal(stock)
+                )
             for code, name, stations, kw in WORK_CENTERS:
                 WorkCenter.objects.get_or_create(
                     code=code, defaults={"name": name, "capacity": stations, "power_kw": Decimal(kw)}
@@ -78,11 +88,15 @@ class Command(BaseCommand):
         planners, _ = Group.objects.get_or_create(name=PLANNER)
         operators, _ = Group.objects.get_or_create(name=OPERATOR)
         user_model = get_user_model()
-        for username, group, staff in (("alice", None, False), ("pat", planners, False),
-                                       ("oscar", operators, False), ("admin", None, True)):
+        for username, group, staff in (
+            ("alice", None, False),
+            ("pat", planners, False),
+            ("oscar", operators, False),
+            ("admin", None, True),
+        ):
             user, created = user_model.objects.get_or_create(
-                username=username, defaults={"email": f"{username}@example.com", "is_staff": staff,
-                                             "is_superuser": staff}
+                username=username,
+                defaults={"email": f"{username}@example.com", "is_staff": staff, "is_superuser": staff},
             )
             if created:
                 user.set_password(password)
