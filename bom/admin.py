@@ -17,8 +17,10 @@ class ReadOnlyWhenPublished:
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) and self._editable(obj)  # type: ignore[misc]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_add_permission(request, obj) and self._editable(obj)  # type: ignore[misc]
+    def has_add_permission(self, request: HttpRequest, *obj: Any) -> bool:
+        # ModelAdmin asks without an object, an inline with its parent version.
+        parent = obj[0] if obj else None
+        return super().has_add_permission(request, *obj) and self._editable(parent)  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and self._editable(obj)  # type: ignore[misc]
@@ -110,3 +112,46 @@ class OptionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
     search_fields = ["key", "label"]
     list_select_related = ["version__product"]
     inlines = [ChoiceInline]
+
+
+class VersionPartAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
+    """The rows of versions, searchable across products (edited inline on a draft version)."""
+
+    list_filter = ["version__product", "version__status"]
+    list_select_related = ["version__product"]
+
+
+@admin.register(Rule)
+class RuleAdmin(VersionPartAdmin):
+    list_display = ["key", "version", "expr", "message"]
+    search_fields = ["key", "expr", "message"]
+
+
+@admin.register(PriceAdder)
+class PriceAdderAdmin(VersionPartAdmin):
+    list_display = ["key", "version", "label", "when", "amount"]
+    search_fields = ["key", "label"]
+
+
+@admin.register(BomLine)
+class BomLineAdmin(VersionPartAdmin):
+    list_display = ["key", "version", "parent_key", "item_sku", "assembly", "quantity", "when", "operation_key"]
+    search_fields = ["key", "item_sku", "assembly"]
+
+
+@admin.register(RoutingOperation)
+class RoutingOperationAdmin(VersionPartAdmin):
+    list_display = ["key", "version", "name", "work_center", "setup_minutes", "run_minutes", "after"]
+    list_filter = [*VersionPartAdmin.list_filter, "work_center"]
+    search_fields = ["key", "name", "work_center"]
+
+
+@admin.register(Choice)
+class ChoiceAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
+    list_display = ["option", "value", "label", "price_delta"]
+    list_filter = ["option__version__product"]
+    search_fields = ["value", "label", "option__key"]
+    list_select_related = ["option__version__product"]
+
+    def _editable(self, obj: Any) -> bool:
+        return obj is None or obj.option.version.is_editable

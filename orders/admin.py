@@ -49,3 +49,27 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_display = ["key", "user", "order", "created_at"]
     search_fields = ["key", "user__username", "order__number"]
     readonly_fields = ["key", "user", "order", "request_digest", "created_at"]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(admin.ModelAdmin):
+    list_display = ["order", "position", "product_slug", "product_version", "quantity", "unit_price"]
+    list_filter = ["product_slug"]
+    search_fields = ["order__number", "product_slug"]
+    list_select_related = ["order", "product_version__product"]
+    readonly_fields = OrderLineInline.readonly_fields + ["order"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "order", "kind", "message"]
+    list_filter = ["kind"]
+    search_fields = ["order__number", "message"]
+    list_select_related = ["order"]
+    readonly_fields = ["at", "order", "kind", "message"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -83,3 +83,17 @@ class OperationAdmin(admin.ModelAdmin):
         "finished_by",
         "predecessors",
     ]
+
+
+@admin.register(MaterialRequirement)
+class MaterialRequirementAdmin(admin.ModelAdmin):
+    """What each production order holds of each item (changed only by reservations and backflush)."""
+
+    list_display = ["production_order", "item", "operation_key", "quantity", "reserved", "consumed"]
+    list_filter = ["production_order__status"]
+    search_fields = ["production_order__number", "item__sku"]
+    list_select_related = ["production_order", "item"]
+    readonly_fields = ["production_order", *MATERIAL_COLUMNS]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -429,7 +429,8 @@ def _describe(option: Option) -> dict[str, Any]:
         entry["help"] = option.help
     if option.type == "choice":
         entry["choices"] = [
-            {"value": c.value, "label": c.label, "price_delta": str(c.price_delta)} for c in option.choices
+            {"value": c.value, "label": c.label, "price_delta": str(c.price_delta.quantize(Decimal("0.01")))}
+            for c in option.choices
         ]
     elif option.type == "number":
         assert option.min is not None and option.max is not None and option.step is not None
