@@ -427,9 +427,9 @@ def test_options_metadata_for_the_product_description():
         "type": "choice",
         "required": True,
         "choices": [
-            {"value": "red", "label": "Red", "price_delta": "0"},
-            {"value": "blue", "label": "Blue", "price_delta": "0"},
-            {"value": "green", "label": "Green", "price_delta": "10"},
+            {"value": "red", "label": "Red", "price_delta": "0.00"},
+            {"value": "blue", "label": "Blue", "price_delta": "0.00"},
+            {"value": "green", "label": "Green", "price_delta": "10.00"},
         ],
     }
     assert options[2] == {
