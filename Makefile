@@ -48,7 +48,7 @@ lint: install-dev
 
 ## Benchmarks: JSON figures on stdout (see docs/BENCHMARKS.md).
 bench: install-dev
-	scripts/with-services $(PY) bench/run_all.py
+	@scripts/with-services $(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -46,14 +46,17 @@ def main() -> dict:
 
     from bom.selectors import engine_for, version_get_published
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     figures: dict = {"benchmark": "configure", "products": {}}
     for slug in PARTIAL:
         engine = engine_for(version_get_published(slug=slug))
+        assert client.get(f"/api/v1/products/{slug}/").status_code == 200
         baseline = timed(lambda slug=slug: client.get(f"/api/v1/products/{slug}/"))
         entry = {"http_product_get_baseline": baseline}
         for name, spec in (("partial", PARTIAL[slug]), ("complete", COMPLETE[slug])):
             entry[f"engine_{name}"] = timed(lambda spec=spec, engine=engine: engine.configure(spec))
+            check = client.post(f"/api/v1/products/{slug}/configure/", {"spec": spec}, content_type="application/json")
+            assert check.status_code == 200, check.content
             http = timed(
                 lambda spec=spec, slug=slug: client.post(
                     f"/api/v1/products/{slug}/configure/", {"spec": spec}, content_type="application/json"
