@@ -190,3 +190,22 @@ def product_configure(*, slug: str, spec: dict[str, Any], strict: bool = False) 
     ship = ports.estimate_ship_date(result["routing"], 1) if result["valid"] else None
     answer["estimated_ship_date"] = ship.isoformat() if ship else None
     return answer
+
+
+def spec_display(version: ProductVersion, spec: dict[str, Any]) -> list[dict[str, str]]:
+    """A spec in the customer's words: option labels, choice labels, yes/no, units, in option order."""
+    rows = []
+    for option in engine_for(version).describe_options():
+        if option["key"] not in spec:
+            continue
+        value = spec[option["key"]]
+        if option["type"] == "choice":
+            text = next((c["label"] for c in option["choices"] if c["value"] == value), str(value))
+        elif option["type"] == "boolean":
+            text = "Yes" if value else "No"
+        elif option["type"] == "number":
+            text = f"{value} {option.get('unit', '')}".strip()
+        else:
+            text = str(value) or "—"
+        rows.append({"key": option["key"], "label": option["label"], "value": text})
+    return rows

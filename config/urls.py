@@ -24,3 +24,6 @@ urlpatterns = [
     path("planner/", include("production.urls_pages")),
     path("", include("orders.urls_pages")),
 ]
+
+admin.site.site_header = "C2B Factory administration"
+admin.site.site_title = "C2B Factory admin"

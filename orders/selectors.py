@@ -19,7 +19,7 @@ def order_detail_queryset() -> QuerySet[Order]:
     return Order.objects.select_related("customer").prefetch_related(
         Prefetch(
             "lines",
-            queryset=OrderLine.objects.select_related("product_version", "production_order")
+            queryset=OrderLine.objects.select_related("product_version__product", "production_order")
             .prefetch_related(
                 Prefetch(
                     "production_order__operations",

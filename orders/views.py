@@ -34,6 +34,54 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/home.html", {"versions": catalog.product_list_published()})
 
 
+def _configured(slug: str, spec: dict[str, Any], *, strict: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Configure, first dropping values of options that no longer apply (the customer turned
+    trousers off: the pleats they had chosen go, as they would on a paper order form)."""
+    result = catalog.product_configure(slug=slug, spec=spec, strict=strict)
+    stale = [key for key in spec if key not in result["applicable"]]
+    if stale:
+        spec = {k: v for k, v in spec.items() if k not in stale}
+        result = catalog.product_configure(slug=slug, spec=spec, strict=strict)
+    return spec, result
+
+
+def _option_rows(described: dict[str, Any], spec: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]]:
+    # While the spec has errors, they say what to change; listing every value they rule out in
+    # every other option would only bury them.
+    show_exclusions = not result["errors"]
+    rows = []
+    for option in described["options"]:
+        domain = result["domains"].get(option["key"]) or {}
+        labels = {c["value"]: c["label"] for c in option.get("choices", [])}
+        excluded = domain.get("excluded", {}) if show_exclusions else {}
+        rows.append(
+            {
+                **option,
+                "applies": option["key"] in result["applicable"],
+                "value": spec.get(option["key"], option.get("default")),
+                "errors": result["errors"].get(option["key"], []),
+                "domain": domain,
+                "excluded_values": set(excluded),
+                "excluded": [
+                    {
+                        "label": labels.get(value, {"true": "Yes", "false": "No"}.get(str(value).lower(), value)),
+                        "why": why,
+                    }
+                    for value, why in excluded.items()
+                ],
+            }
+        )
+    return rows
+
+
+def _grouped(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Options by group, groups in the order they first appear."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.get("group") or "Options", []).append(row)
+    return list(groups.items())
+
+
 @require_GET
 def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Anyone: every option, what is still possible and why not, the price, the BOM summary."""
@@ -41,27 +89,15 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         described = catalog.product_describe(slug=slug)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    spec = _spec_from_form(request.GET, described["options"])
-    result = catalog.product_configure(slug=slug, spec=spec, strict=request.GET.get("check") == "1")
-    options = []
-    for option in described["options"]:
-        domain = result["domains"].get(option["key"])
-        options.append(
-            {
-                **option,
-                "applies": option["key"] in result["applicable"],
-                "value": spec.get(option["key"], option.get("default")),
-                "errors": result["errors"].get(option["key"], []),
-                "domain": domain,
-                "excluded": (domain or {}).get("excluded", {}),
-            }
-        )
+    spec, result = _configured(
+        slug, _spec_from_form(request.GET, described["options"]), strict=request.GET.get("check") == "1"
+    )
     return render(
         request,
         "shop/configure.html",
         {
             "product": described,
-            "options": options,
+            "groups": _grouped(_option_rows(described, spec, result)),
             "result": result,
             "spec": spec,
             "non_field_errors": result["errors"].get("non_field_errors", []),
@@ -116,7 +152,8 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
         order = selectors.order_get_for(request.user, number=number)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    return render(request, "shop/order.html", {"order": order})
+    lines = [(line, catalog.spec_display(line.product_version, line.spec)) for line in order.lines.all()]
+    return render(request, "shop/order.html", {"order": order, "lines": lines})
 
 
 @login_required

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from production.models import Operation, ProductionOrder, WorkCenter
@@ -59,11 +59,15 @@ def work_center_list() -> QuerySet[WorkCenter]:
         operations__status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
         operations__production_order__status__in=ProductionOrder.OPEN_STATUSES,
     )
-    return WorkCenter.objects.annotate(
-        open_operations=Count("operations", filter=open_ops),
-        open_minutes=Sum("operations__run_minutes", filter=open_ops, default=Decimal(0))
-        + Sum("operations__setup_minutes", filter=open_ops, default=Decimal(0)),
-    ).order_by("code")
+    return (
+        WorkCenter.objects.annotate(
+            open_operations=Count("operations", filter=open_ops),
+            open_minutes=Sum("operations__run_minutes", filter=open_ops, default=Decimal(0))
+            + Sum("operations__setup_minutes", filter=open_ops, default=Decimal(0)),
+        )
+        .annotate(days_of_work=F("open_minutes") / (F("capacity") * F("minutes_per_day")))
+        .order_by("code")
+    )
 
 
 def work_center_load(work_center: WorkCenter, *, days: int = 10) -> list[dict[str, Any]]:

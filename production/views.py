@@ -18,7 +18,17 @@ def _shop_floor(user: object) -> bool:
 @require_GET
 def queue_page(request: HttpRequest) -> HttpResponse:
     """Operators, planners and staff: the open production orders in planned sequence, and the load."""
-    queue = [(po, selectors.next_operation(po)) for po in selectors.queue_list()[:500]]
+    tz = selectors.factory_tz()
+    queue = [
+        {
+            "po": po,
+            "next": selectors.next_operation(po),
+            "late": bool(po.planned_finish and po.promised_date
+                         and selectors.ship_date_after(po.planned_finish) > po.promised_date),
+            "finish": po.planned_finish.astimezone(tz) if po.planned_finish else None,
+        }
+        for po in selectors.queue_list()[:500]
+    ]  # fmt: skip
     return render(
         request,
         "planner/queue.html",

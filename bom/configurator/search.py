@@ -434,6 +434,8 @@ def component_domains(
             if solution is not None:
                 _record(solution, supported, solutions)
                 feasible.append(value)
+            elif _valid_once_dependents_drop(solver, component, own.values, option, value):
+                feasible.append(value)
         excluded: dict[object, str] = {}
         if option.type in ("choice", "boolean"):
             for value in option.values:
@@ -442,6 +444,25 @@ def component_domains(
         answer.feasible[key] = feasible
         answer.domains[key] = render_domain(option, feasible, excluded)
     return answer
+
+
+def _valid_once_dependents_drop(
+    solver: Solver, component: Component, values: Mapping[str, object], option: Option, value: object
+) -> bool:
+    """Whether option=value is valid once the customer's values of options that it makes
+    inapplicable are dropped (turning trousers off drops the chosen pleats; it is not a dead end).
+
+    Only solutions in which each such option either no longer applies or keeps the customer's
+    value count, so nothing the customer chose is silently changed.
+    """
+    dependents = [o.key for o in component.whens_reading[option.key] if o.key in values]
+    if not dependents:
+        return False
+    relaxed = {k: v for k, v in values.items() if k not in dependents}
+    solution = solver.solve(component, relaxed, option.key, value)
+    return solution is not None and all(
+        not solution.status.get(d, True) or solution.env.get(d, UNSET) == values[d] for d in dependents
+    )
 
 
 def _record(solution: Solution, supported: set[tuple[str, object]], solutions: list[Solution]) -> None:

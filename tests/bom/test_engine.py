@@ -311,12 +311,43 @@ def test_number_ranges_shrink_with_the_other_values():
 
 
 def test_boolean_and_text_domains():
+    # given a pocket side chosen, turning the pocket off is still offered: it drops the side
     result = shirt().configure({"pocket_side": "left"})
-    assert result["domains"]["with_pocket"] == {
-        "choices": [True],
-        "excluded": {"false": "Pocket side would no longer apply. (you chose Pocket side: Left)"},
-    }
+    assert result["domains"]["with_pocket"] == {"choices": [True, False], "excluded": {}}
     assert result["domains"]["initials"] == {"max_length": 3}
+    # and picking it leaves a clear error on the value that no longer applies, nothing else
+    off = shirt().configure({"pocket_side": "left", "with_pocket": False})
+    assert list(off["errors"]) == ["pocket_side"]
+    assert off["errors"]["pocket_side"][0].startswith("Does not apply")
+
+
+def test_a_value_that_drops_a_dependent_is_offered_only_if_the_rest_still_fits():
+    # given a product where a handle applies only with doors, and brass knobs only on single doors
+    definition = {
+        "slug": "box", "name": "Box", "currency": "CNY", "base_price": "10",
+        "options": [
+            {"key": "doors", "label": "Doors", "type": "choice", "choices": [
+                {"value": "none", "label": "None"}, {"value": "single", "label": "Single"},
+                {"value": "double", "label": "Double"}]},
+            {"key": "handle", "label": "Handle", "type": "choice", "when": "doors != 'none'", "choices": [
+                {"value": "bar", "label": "Bar"}, {"value": "knob", "label": "Knob"}]},
+        ],
+        "rules": [{"key": "knob_single", "expr": "handle != 'knob' or doors == 'single'",
+                   "message": "Knobs only on a single door."}],
+        "bom": [{"key": "b", "item": "BOARD", "quantity": "1"}],
+        "routing": [{"key": "make", "name": "Make", "work_center": "BENCH", "run_minutes": "1"}],
+    }  # fmt: skip
+    resources = {
+        "items": {"BOARD": {"name": "Board", "uom": "pcs", "decimals": 0, "co2e_kg": "1"}},
+        "work_centers": {"BENCH": {"name": "Bench", "power_kw": "1"}},
+        "grid_co2e_kg_per_kwh": "0.5",
+    }
+    product = compile_product(definition, resources)
+    # when the customer has chosen a knob
+    doors = product.configure({"handle": "knob"})["domains"]["doors"]
+    # then no doors is offered (the knob is dropped), double doors are not (the knob still applies)
+    assert doors["choices"] == ["none", "single"]
+    assert "Knobs only on a single door." in doors["excluded"]["double"]
 
 
 # -- price, BOM, routing, footprint --------------------------------------------------------------------
