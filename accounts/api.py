@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -22,6 +23,7 @@ class RegisterApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_scope = "auth"
 
     @extend_schema(request=RegisterSerializer, responses={201: RegisteredSerializer})
     def post(self, request: Request) -> Response:
@@ -31,6 +33,8 @@ class RegisterApi(APIView):
             user = user_register(**data.validated_data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        except IntegrityError as exc:  # the same name registered a moment ago by another request
+            raise serializers.ValidationError({"username": ["This username is taken."]}) from exc
         return Response({"id": user.pk, "username": user.username}, status=status.HTTP_201_CREATED)
 
 
@@ -39,6 +43,7 @@ class TokenObtainApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_scope = "auth"
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request: Request) -> Response:
@@ -49,5 +54,8 @@ class TokenObtainApi(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with the username and password given."]}
             )
-        token, _ = Token.objects.get_or_create(user=user)
+        try:
+            token, _ = Token.objects.get_or_create(user=user)
+        except IntegrityError:  # two first logins at once: the other request made it
+            token = Token.objects.get(user=user)
         return Response({"token": token.key})

@@ -39,8 +39,20 @@ def is_operator(user: Any) -> bool:
     return bool(_groups(user) & {OPERATOR, PLANNER})
 
 
+def is_customer(user: Any) -> bool:
+    """Signed in, and neither staff nor on the shop floor."""
+    return bool(user.is_authenticated and not user.is_staff and not _groups(user) & {OPERATOR, PLANNER})
+
+
 def sees_all_orders(user: Any) -> bool:
     return is_staff(user) or is_planner(user)
+
+
+class IsCustomer(BasePermission):
+    message = "Only customers place orders."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_customer(request.user)
 
 
 class IsPlannerOrStaff(BasePermission):

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -33,3 +33,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         code = codes.get("detail", codes) if isinstance(codes, dict) else codes
         response.data = {"detail": str(detail), "code": str(code)}
     return response
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Anyone: an unknown path under /api/v1/ answers in the API's shape, not as an HTML page."""
+    return JsonResponse({"detail": "There is no such endpoint.", "code": "not_found"}, status=404)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 QTY: dict[str, Any] = {"max_digits": 16, "decimal_places": 4}
+MAX_QUANTITY = 10**12  # what QTY holds: below 10^12 with four decimals
 
 
 class Item(models.Model):

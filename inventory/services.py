@@ -13,13 +13,18 @@ from django.db import transaction
 from django.db.models import Case, DecimalField, F, Value, When
 
 from config.errors import InvalidInput
-from inventory.models import Item, LedgerEntry, Receipt
+from inventory.models import MAX_QUANTITY, Item, LedgerEntry, Receipt
 from inventory.signals import stock_received
 
 
 def _locked_items(item_ids: list[int]) -> dict[int, Item]:
     items = Item.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
     return {item.pk: item for item in items}
+
+
+def stock_lock(*, item_ids: list[int]) -> None:
+    """Lock these items' rows (primary-key order) for the rest of the caller's transaction."""
+    _locked_items(sorted(item_ids))
 
 
 def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
@@ -102,6 +107,8 @@ def receipt_record(*, sku: str, quantity: Decimal, reference: str = "", user: An
     exponent = Decimal(1).scaleb(-item.decimals)
     if quantity != quantity.quantize(exponent):
         raise InvalidInput("quantity", f"{item.sku} is counted in {item.uom} with at most {item.decimals} decimals.")
+    if item.on_hand + quantity >= MAX_QUANTITY:
+        raise InvalidInput("quantity", f"That would put more than {MAX_QUANTITY - 1} {item.uom} of {item.sku} on hand.")
     user = user if getattr(user, "is_authenticated", False) else None
     receipt = Receipt.objects.create(item=item, quantity=quantity, reference=reference, received_by=user)
     Item.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)

@@ -3,19 +3,23 @@ and every status transition, each recording an event on the customer's timeline.
 
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from bom import selectors as catalog
-from config.errors import IdempotencyKeyReused, InvalidTransition, NotFound, SpecInvalid
+from config.errors import IdempotencyKeyReused, InvalidInput, InvalidTransition, NotFound, SpecInvalid
 from orders.models import IdempotencyKey, Order, OrderEvent, OrderLine
 from production import services as production
 from production.selectors import estimate_ship_date
 
+logger = logging.getLogger(__name__)
 S = Order.Status
 
 # The order's state machine: what each status may become.
@@ -77,6 +81,8 @@ def order_place(
     Returns (order, created). With a key already used by this customer, returns that order if the
     body is the same. Raises SpecInvalid (400) and IdempotencyKeyReused (422).
     """
+    if idempotency_key is not None:
+        idempotency_key = _valid_key(idempotency_key)
     digest = _digest(lines, note)
     if idempotency_key:
         replay = _replay(customer, idempotency_key, digest)
@@ -97,6 +103,13 @@ def order_place(
     return order, True
 
 
+def _valid_key(key: str) -> str:
+    try:
+        return str(uuid.UUID(key))
+    except (ValueError, AttributeError, TypeError):
+        raise InvalidInput("Idempotency-Key", "Must be a UUID, such as 3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76.") from None
+
+
 def _replay(customer: Any, key: str, digest: str) -> Order | None:
     found = IdempotencyKey.objects.filter(user=customer, key=key).select_related("order").first()
     if found is None:
@@ -107,8 +120,6 @@ def _replay(customer: Any, key: str, digest: str) -> Order | None:
 
 
 def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str) -> Order:
-    from orders.tasks import release_order_task
-
     total = sum((Decimal(c["result"]["price"]) * c["quantity"] for c in configured), Decimal("0"))
     order = Order.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:16]}",
@@ -136,8 +147,27 @@ def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str)
         for i, c in enumerate(configured)
     )
     OrderEvent.objects.create(order=order, kind="submitted", message=f"Order {order.number} received.")
-    release_order_task.delay_on_commit(order.pk)
+    transaction.on_commit(lambda: _send_release(order.pk))
     return order
+
+
+def _send_release(order_id: int) -> None:
+    """Queue the release; if the broker is down the order is safe (committed) and the periodic
+    sweep (orders.release_pending) releases it later, so the customer is not shown an error."""
+    from orders.tasks import release_order_task
+
+    try:
+        release_order_task.delay(order_id)
+    except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
+        logger.exception("Could not queue the release of order %s; the periodic sweep will release it.", order_id)
+
+
+def orders_pending_release(*, older_than: timedelta) -> list[int]:
+    """Orders still submitted after `older_than`: their release task was lost or gave up."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Order.objects.filter(status=S.SUBMITTED, created_at__lt=cutoff).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def order_release(*, order_id: int) -> Order | None:
@@ -149,9 +179,13 @@ def order_release(*, order_id: int) -> Order | None:
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or order.status != S.SUBMITTED:
             return order  # already released, cancelled or gone: nothing to do
+        lines = list(order.lines.order_by("position"))
+        # One lock on every item of every line, in primary-key order, before any line reserves:
+        # two multi-line orders released at once then queue instead of deadlocking.
+        production.material_lock(boms=[line.bom for line in lines])
         waiting = []
         promised = None
-        for line in order.lines.order_by("position"):
+        for line in lines:
             estimate = estimate_ship_date(line.routing, line.quantity)
             po, _ = production.production_order_create(
                 order_line_id=line.pk,
@@ -181,15 +215,32 @@ def order_release(*, order_id: int) -> Order | None:
     return order
 
 
-@transaction.atomic
+class _ProductionAppeared(Exception):
+    """The order was released while we waited for its lock; start again with the new locks."""
+
+
 def order_cancel(*, order: Order, user: Any) -> Order:
     """Cancel an order before production starts; its reserved material goes back to stock.
 
     Raises InvalidTransition (409, not_cancellable).
     """
+    for _ in range(3):
+        try:
+            return _order_cancel_once(order)
+        except _ProductionAppeared:
+            continue
+    raise InvalidTransition("The order is changing right now; try again.", code="busy")
+
+
+@transaction.atomic
+def _order_cancel_once(order: Order) -> Order:
     line_ids = list(OrderLine.objects.filter(order=order).values_list("pk", flat=True))
-    production.production_orders_lock(order_line_ids=line_ids)  # production's lock comes first
+    locked = production.production_orders_lock(order_line_ids=line_ids)  # production's lock comes first
     order = Order.objects.select_for_update().get(pk=order.pk)
+    if production.production_order_ids(order_line_ids=line_ids) != locked:
+        raise _ProductionAppeared  # released meanwhile: its production orders must be locked first
+    if order.status == S.CANCELLED:
+        raise InvalidTransition("This order is already cancelled.", code="not_cancellable")
     if order.status not in (S.SUBMITTED, S.CONFIRMED) or not production.production_orders_cancellable(
         order_line_ids=line_ids
     ):

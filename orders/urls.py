@@ -4,7 +4,7 @@ from orders import api
 
 urlpatterns = [
     path("orders/", api.OrderListCreateApi.as_view(), name="order-list"),
-    path("orders/<str:number>/", api.OrderDetailApi.as_view(), name="order-detail"),
-    path("orders/<str:number>/cancel/", api.OrderCancelApi.as_view(), name="order-cancel"),
-    path("orders/<str:number>/ship/", api.OrderShipApi.as_view(), name="order-ship"),
+    path("orders/<code:number>/", api.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<code:number>/cancel/", api.OrderCancelApi.as_view(), name="order-cancel"),
+    path("orders/<code:number>/ship/", api.OrderShipApi.as_view(), name="order-ship"),
 ]

@@ -9,6 +9,6 @@ urlpatterns = [
     path("products/<slug:slug>/", views.configure_page, name="configure"),
     path("products/<slug:slug>/order/", views.place_order, name="place-order"),
     path("orders/", views.my_orders, name="orders"),
-    path("orders/<str:number>/", views.order_page, name="order"),
-    path("orders/<str:number>/cancel/", views.cancel_order, name="cancel-order"),
+    path("orders/<code:number>/", views.order_page, name="order"),
+    path("orders/<code:number>/cancel/", views.cancel_order, name="cancel-order"),
 ]

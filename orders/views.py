@@ -5,10 +5,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import is_customer
 from bom import selectors as catalog
 from config.errors import DomainError, NotFound, SpecInvalid
 from orders import selectors, services
@@ -110,7 +112,12 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def place_order(request: HttpRequest, slug: str) -> HttpResponse:
     """A logged-in customer orders the configuration on the page."""
-    described = catalog.product_describe(slug=slug)
+    if not is_customer(request.user):
+        raise PermissionDenied("Only customers place orders.")
+    try:
+        described = catalog.product_describe(slug=slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
     spec = _spec_from_form(request.POST, described["options"])
     try:
         quantity = max(1, min(100, int(request.POST.get("quantity", "1"))))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -37,6 +39,11 @@ class WorkCenterListApi(ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return WorkCenter.objects.order_by("code")
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if args and kwargs.get("many"):
+            kwargs["context"] = {**self.get_serializer_context(), "loads": selectors.work_center_loads(list(args[0]))}
+        return super().get_serializer(*args, **kwargs)
 
 
 class WorkCenterOperationsApi(ListAPIView):

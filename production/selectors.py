@@ -70,27 +70,34 @@ def work_center_list() -> QuerySet[WorkCenter]:
     )
 
 
-def work_center_load(work_center: WorkCenter, *, days: int = 10) -> list[dict[str, Any]]:
-    """Planned minutes per working day for the next `days` days, against what the stations have."""
+def work_center_loads(work_centers: Sequence[WorkCenter], *, days: int = 10) -> dict[int, list[dict[str, Any]]]:
+    """Planned minutes per working day for the next `days` working days, against what each work
+    center's stations have; one query for all of them."""
     tz = factory_tz()
-    per_day: dict[date, Decimal] = defaultdict(Decimal)
-    for op in work_center_operations(work_center).exclude(planned_start=None):
-        if op.planned_start is not None:
-            per_day[op.planned_start.astimezone(tz).date()] += op.duration_minutes
-    cal = calendar_of(work_center)
-    day = timezone.now().astimezone(tz).date()
-    result: list[dict[str, Any]] = []
-    while len(result) < days:
-        if day.weekday() in cal.workdays:
-            result.append(
-                {
+    per_day: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    rows = Operation.objects.filter(
+        work_center__in=list(work_centers),
+        status__in=[Operation.Status.PENDING, Operation.Status.IN_PROGRESS],
+        production_order__status__in=ProductionOrder.OPEN_STATUSES,
+        planned_start__isnull=False,
+    ).values_list("work_center_id", "planned_start", "setup_minutes", "run_minutes")
+    for wc_id, start, setup, run in rows:
+        per_day[(wc_id, start.astimezone(tz).date())] += setup + run
+    loads: dict[int, list[dict[str, Any]]] = {}
+    for wc in work_centers:
+        cal = calendar_of(wc)
+        day = timezone.now().astimezone(tz).date()
+        load: list[dict[str, Any]] = []
+        while len(load) < days:
+            if day.weekday() in cal.workdays:
+                load.append({
                     "date": day.isoformat(),
-                    "planned_minutes": str(per_day.get(day, Decimal(0))),
-                    "available_minutes": str(work_center.capacity * work_center.minutes_per_day),
-                }
-            )
-        day += timedelta(days=1)
-    return result
+                    "planned_minutes": str(per_day.get((wc.pk, day), Decimal(0))),
+                    "available_minutes": str(wc.capacity * wc.minutes_per_day),
+                })  # fmt: skip
+            day += timedelta(days=1)
+        loads[wc.pk] = load
+    return loads
 
 
 def work_center_operations(work_center: WorkCenter) -> QuerySet[Operation]:

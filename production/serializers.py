@@ -46,9 +46,8 @@ class WorkCenterSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "capacity", "minutes_per_day", "load"]
 
     def get_load(self, wc: WorkCenter) -> list[dict[str, Any]]:
-        from production.selectors import work_center_load
-
-        return work_center_load(wc)
+        """From the view's context: every listed work center's load, read in one query."""
+        return self.context["loads"].get(wc.pk, [])
 
 
 class StationOperationSerializer(serializers.ModelSerializer):

@@ -32,6 +32,12 @@ def production_order_number(order_line_id: int) -> str:
     return f"PO-{order_line_id:06d}"
 
 
+def material_lock(*, boms: Iterable[Sequence[Mapping[str, Any]]]) -> None:
+    """Lock the stock rows of every item these BOM snapshots use, in primary-key order, at once."""
+    skus = {line["item"] for bom in boms for line in bom}
+    stock.stock_lock(item_ids=list(item_ids_by_sku(skus).values()))
+
+
 def production_order_create(
     *,
     order_line_id: int,
@@ -123,7 +129,8 @@ def _reserve(po: ProductionOrder, requirements: Iterable[MaterialRequirement]) -
 
 
 def material_allocate_waiting() -> list[str]:
-    """Give waiting production orders their material, oldest promise first; returns those served.
+    """Give waiting production orders their material in planning priority (priority, then the
+    oldest promise, then placement time); returns those served.
 
     Each production order is served in its own transaction, all or nothing; safe to run twice.
     """
@@ -182,48 +189,51 @@ def operation_start(*, operation_id: int, user: Any) -> Operation:
 @transaction.atomic
 def operation_finish(*, operation_id: int, user: Any, scrap_quantity: Decimal = Decimal("0")) -> Operation:
     """Finish an operation in progress: backflush its material; the last one completes the
-    production order. Raises InvalidTransition (409, not_in_progress)."""
+    production order (and, through production_order_done, the customer's order).
+    Raises InvalidTransition (409, not_in_progress)."""
     operation, po = _locked_operation(operation_id)
     if operation.status != Operation.Status.IN_PROGRESS or po.status == Status.CANCELLED:
         raise InvalidTransition("Only an operation in progress can be finished.", code="not_in_progress")
     if scrap_quantity < 0:
         raise InvalidInput("scrap_quantity", "Scrap cannot be negative.")
-    requirements = list(po.materials.filter(operation_key=operation.key))
-    stock.stock_consume(
-        quantities={r.item_id: r.reserved - r.consumed for r in requirements},
-        source=f"{po.number}/{operation.key}",
-        user=user,
-    )
-    po.materials.filter(operation_key=operation.key).update(consumed=F("reserved"))
     now = timezone.now()
     operation.status = Operation.Status.DONE
     operation.finished_at = now
     operation.finished_by = user if getattr(user, "is_authenticated", False) else None
     operation.scrap_quantity = scrap_quantity
     operation.save(update_fields=["status", "finished_at", "finished_by", "scrap_quantity"])
-    if not po.operations.exclude(status=Operation.Status.DONE).exists():
-        # Material no operation consumes (none in the demo catalogs) is consumed at completion.
-        leftovers = list(po.materials.filter(consumed__lt=F("reserved")))
-        stock.stock_consume(
-            quantities={r.item_id: r.reserved - r.consumed for r in leftovers}, source=po.number, user=user
-        )
-        po.materials.filter(consumed__lt=F("reserved")).update(consumed=F("reserved"))
+    last = not po.operations.exclude(status=Operation.Status.DONE).exists()
+    if last:
         po.status = Status.DONE
         po.completed_at = now
         po.save(update_fields=["status", "completed_at"])
+        # The customer's order is locked before any item (the lock order of docs/ARCHITECTURE.md).
         signals.production_order_done.send(sender=ProductionOrder, order_line_id=po.order_line_id)
+    # Backflush this operation's material; the last operation also takes what no operation names.
+    consumed = po.materials.filter(consumed__lt=F("reserved"))
+    if not last:
+        consumed = consumed.filter(operation_key=operation.key)
+    held: dict[int, Decimal] = defaultdict(Decimal)
+    for requirement in consumed:
+        held[requirement.item_id] += requirement.reserved - requirement.consumed
+    stock.stock_consume(quantities=held, source=f"{po.number}/{operation.key}", user=user)
+    consumed.update(consumed=F("reserved"))
     return operation
 
 
-def production_orders_lock(*, order_line_ids: Iterable[int]) -> None:
-    """Lock these lines' production orders (in pk order). Callers that also lock the customer's
-    order take this lock first, as the shop-floor actions do, so the two never deadlock."""
-    list(
+def production_orders_lock(*, order_line_ids: Iterable[int]) -> set[int]:
+    """Lock these lines' production orders (in pk order) and return their ids. Callers that also
+    lock the customer's order take this lock first, as the shop-floor actions do."""
+    return set(
         ProductionOrder.objects.select_for_update()
         .filter(order_line_id__in=list(order_line_ids))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def production_order_ids(*, order_line_ids: Iterable[int]) -> set[int]:
+    return set(ProductionOrder.objects.filter(order_line_id__in=list(order_line_ids)).values_list("pk", flat=True))
 
 
 def production_orders_cancellable(*, order_line_ids: Iterable[int]) -> bool:

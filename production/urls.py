@@ -6,7 +6,7 @@ urlpatterns = [
     path("production/queue/", api.QueueApi.as_view(), name="production-queue"),
     path("production/work-centers/", api.WorkCenterListApi.as_view(), name="work-center-list"),
     path(
-        "production/work-centers/<str:code>/operations/",
+        "production/work-centers/<code:code>/operations/",
         api.WorkCenterOperationsApi.as_view(),
         name="work-center-operations",
     ),

@@ -106,6 +106,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Per client; the configurator is called on every click, so its anonymous rate is generous,
+    # while password guessing on the token endpoint is not.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "1200/min", "auth": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "C2B mass customization API",
@@ -133,12 +141,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "replan-queue": {"task": "production.replan", "schedule": 15 * 60.0},
+    "release-pending-orders": {"task": "orders.release_pending", "schedule": 60.0},
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The demo users' password (`manage.py seed_demo`).
-DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+# The demo users' password (`manage.py seed_demo`); outside dev and test it must be set.
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "")
 
 LOGGING = {
     "version": 1,

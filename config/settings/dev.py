@@ -9,3 +9,5 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-not-for-production-use
 # Serve static files straight from the apps and static/ (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")

@@ -12,3 +12,5 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 # Serve static files straight from the apps and static/ (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")

@@ -56,3 +56,12 @@ def test_orders_need_authentication(anon, db):
     response = anon.get("/api/v1/orders/")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_password_guessing_is_throttled(anon, customer):
+    answers = [
+        anon.post("/api/v1/auth/token/", {"username": customer.username, "password": f"guess{i}"}, format="json")
+        for i in range(21)
+    ]
+    assert [a.status_code for a in answers[:20]] == [400] * 20
+    assert answers[20].status_code == 429 and answers[20].json()["code"] == "throttled"

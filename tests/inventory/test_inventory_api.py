@@ -49,6 +49,7 @@ def test_a_receipt_raises_on_hand_through_the_ledger(planner_api):
         ({"sku": "HW-HINGE", "quantity": "1.5"}, "quantity"),
         ({"sku": "HW-HINGE", "quantity": "lots"}, "quantity"),
         ({"quantity": "5"}, "sku"),
+        ({"sku": "HW-HINGE", "quantity": "999999999999"}, "quantity"),
     ],
 )
 def test_bad_receipts_are_refused_and_change_nothing(planner_api, body, field):

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 
 def place(api, *lines, key=None, note=""):
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    headers = {"HTTP_IDEMPOTENCY_KEY": key or str(uuid.uuid4())}
     body = {"lines": [{"product": p, "spec": s, "quantity": q} for p, s, q in lines], "note": note}
     return api.post("/api/v1/orders/", body, format="json", **headers)
 
@@ -98,6 +98,38 @@ def test_an_unknown_product_is_a_400(customer_api):
     assert response.status_code == 400
     assert response.json() == {"lines": [{"product": ["There is no product 'time-machine'."]}]}
     assert not Order.objects.exists()
+
+
+def test_the_idempotency_key_is_required_and_must_be_a_uuid(customer_api):
+    body = {"lines": [{"product": "mtm-suit", "spec": suit_spec(), "quantity": 1}]}
+    missing = customer_api.post("/api/v1/orders/", body, format="json")
+    assert missing.status_code == 400 and "Idempotency-Key" in missing.json()
+    bad = customer_api.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300)
+    assert bad.status_code == 400 and "UUID" in bad.json()["Idempotency-Key"][0]
+    assert not Order.objects.exists()
+
+
+def test_only_customers_place_orders(planner_api, operator_api, staff_api):
+    for api in (planner_api, operator_api, staff_api):
+        assert place(api, ("mtm-suit", suit_spec(), 1)).status_code == 403
+    assert not Order.objects.exists()
+
+
+def test_identifiers_in_paths_are_checked_before_any_query(customer_api, operator_api):
+    assert customer_api.get("/api/v1/orders/a%00b/").status_code == 404
+    assert operator_api.get("/api/v1/production/work-centers/a%00/operations/").status_code == 404
+
+
+def test_an_unknown_api_path_answers_json(anon):
+    response = anon.get("/api/v1/nothing-here/")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_cancelling_twice_says_it_is_already_cancelled(customer_api):
+    number = place(customer_api, ("mtm-suit", suit_spec(), 1)).json()["number"]
+    assert customer_api.post(f"/api/v1/orders/{number}/cancel/").status_code == 200
+    again = customer_api.post(f"/api/v1/orders/{number}/cancel/")
+    assert again.status_code == 409 and "already cancelled" in again.json()["detail"]
 
 
 @pytest.mark.parametrize(

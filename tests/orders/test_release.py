@@ -124,3 +124,21 @@ def test_a_receipt_releases_waiting_orders_oldest_first(customer, planner_api, d
     assert (first.status, second.status) == ("planned", "awaiting_material")
     cashmere.refresh_from_db()
     assert cashmere.reserved == cashmere.on_hand == need
+
+
+def test_the_periodic_sweep_releases_orders_whose_task_was_lost(customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders.tasks import release_pending_orders_task
+
+    # given an order whose release never ran, placed three minutes ago, and a fresh one
+    lost = two_line_order(customer)
+    Order.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    fresh = two_line_order(customer)
+    # when the sweep runs
+    assert release_pending_orders_task.apply().get() == 1
+    # then the lost one is released, and the fresh one is left to its own task
+    assert Order.objects.get(pk=lost.pk).status == "confirmed"
+    assert Order.objects.get(pk=fresh.pk).status == "submitted"

@@ -9,6 +9,7 @@ from orders.models import Order
 from tests.factories import suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
+KEY = "0b9f6f0e-2f43-4a51-9d3e-2b8c1f0a7e11"
 
 
 def form(spec):
@@ -35,12 +36,10 @@ def test_a_complete_configuration_shows_price_and_bom_and_orders(client, custome
     page = client.get("/products/mtm-suit/?" + urlencode(form(suit_spec())))
     html = page.content.decode()
     assert "CNY" in html and "Bill of materials" in html and 'id="place-order"' in html
-    response = client.post(
-        "/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": "k-1", "quantity": "1"}
-    )
+    response = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": KEY, "quantity": "1"})
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
-    again = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": "k-1", "quantity": "1"})
+    again = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": KEY, "quantity": "1"})
     assert again["Location"] == f"/orders/{order.number}/" and Order.objects.count() == 1
     assert client.get(f"/orders/{order.number}/").status_code == 200
 
@@ -49,6 +48,20 @@ def test_an_invalid_form_order_goes_back_to_the_configurator(client, customer):
     client.force_login(customer)
     response = client.post("/products/mtm-suit/order/", {**form(suit_spec(lapel="shawl")), "quantity": "1"})
     assert response.status_code == 302 and response["Location"].startswith("/products/mtm-suit/?")
+    assert not Order.objects.exists()
+
+
+def test_ordering_an_unknown_product_or_with_a_bad_key_changes_nothing(client, customer):
+    client.force_login(customer)
+    assert client.post("/products/nope/order/", form(suit_spec())).status_code == 404
+    response = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": "k" * 500})
+    assert response.status_code == 302
+    assert not Order.objects.exists()
+
+
+def test_only_customers_order_from_the_page(client, planner):
+    client.force_login(planner)
+    assert client.post("/products/mtm-suit/order/", form(suit_spec())).status_code == 403
     assert not Order.objects.exists()
 
 

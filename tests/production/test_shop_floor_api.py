@@ -173,3 +173,19 @@ def test_work_centers_show_their_load(customer, operator_api):
 
 def test_replan_is_accepted_for_planners(planner_api, db):
     assert planner_api.post("/api/v1/production/replan/").status_code == 202
+
+
+def test_the_work_center_list_costs_the_same_queries_for_any_number_of_centers(operator_api, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from production.models import WorkCenter
+
+    released(customer)
+    with CaptureQueriesContext(connection) as before:
+        assert operator_api.get("/api/v1/production/work-centers/").status_code == 200
+    for i in range(10):
+        WorkCenter.objects.create(code=f"EXTRA-{i}", name=f"Extra {i}")
+    with CaptureQueriesContext(connection) as after:
+        assert operator_api.get("/api/v1/production/work-centers/").json()["count"] == WorkCenter.objects.count()
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.roles import OPERATOR, PLANNER
@@ -70,6 +70,8 @@ class Command(BaseCommand):
     help = "Load the demo factory (safe to run again: what exists is kept)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_PASSWORD:
+            raise CommandError("Set DEMO_PASSWORD to load the demo users (and their superuser) here.")
         with transaction.atomic():
             for sku, name, uom, decimals, co2e, stock in ITEMS:
                 item_ensure(
