@@ -82,7 +82,8 @@ def work_center_loads(work_centers: Sequence[WorkCenter], *, days: int = 10) -> 
         planned_start__isnull=False,
     ).values_list("work_center_id", "planned_start", "setup_minutes", "run_minutes")
     for wc_id, start, setup, run in rows:
-        per_day[(wc_id, start.astimezone(tz).date())] += setup + run
+        if start is not None:  # filtered above; the type does not know
+            per_day[(wc_id, start.astimezone(tz).date())] += setup + run
     loads: dict[int, list[dict[str, Any]]] = {}
     for wc in work_centers:
         cal = calendar_of(wc)
