@@ -1,10 +1,16 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import format_html
 
+from bom import selectors
+from bom.configurator import CatalogError
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
-from bom.services import PublishRefused, version_publish
+from bom.services import PublishRefused, version_create_draft, version_publish
+from bom.versioning import definition_diff
 
 
 class ReadOnlyWhenPublished:
@@ -79,12 +85,25 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(ProductVersion)
 class ProductVersionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
-    list_display = ["product", "number", "status", "base_price", "published_at", "source_file"]
+    """Versions: edit a draft, preview it, compare it with another version, publish it."""
+
+    list_display = ["product", "number", "status", "base_price", "published_at", "source_file", "tools"]
     list_filter = ["status", "product"]
     search_fields = ["product__slug", "product__name"]
     readonly_fields = ["status", "published_at", "resources", "source_file", "source_digest", "created_at"]
     inlines = [OptionInline, RuleInline, PriceAdderInline, BomLineInline, RoutingOperationInline]
-    actions = ["publish"]
+    actions = ["publish", "create_draft"]
+
+    def get_urls(self) -> list[Any]:
+        return _version_urls(self) + super().get_urls()
+
+    @admin.display(description="")
+    def tools(self, version: ProductVersion) -> str:
+        return format_html(
+            '<a href="{}">preview</a> · <a href="{}">changes</a>',
+            reverse("admin:bom_productversion_preview", args=[version.pk]),
+            reverse("admin:bom_productversion_diff", args=[version.pk]),
+        )
 
     @admin.action(description="Validate and publish the selected draft versions")
     def publish(self, request: HttpRequest, queryset: Any) -> None:
@@ -94,6 +113,46 @@ class ProductVersionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
                 self.message_user(request, f"{version} is published.", messages.SUCCESS)
             except PublishRefused as exc:
                 self.message_user(request, f"{version}: {exc.message}", messages.ERROR)
+
+    @admin.action(description="Create a draft to edit from the selected version")
+    def create_draft(self, request: HttpRequest, queryset: Any) -> None:
+        for version in queryset:
+            draft = version_create_draft(from_version=version)
+            self.message_user(request, f"{draft} created from {version}: edit it, preview it, then publish it.")
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Staff: the configurator on this version (a draft too), with the spec in the query."""
+        version = get_object_or_404(ProductVersion.objects.select_related("product"), pk=pk)
+        context = {**self.admin_site.each_context(request), "version": version, "title": f"Preview {version}"}
+        try:
+            options = selectors.engine_for(version).describe_options()
+        except CatalogError as exc:
+            context["problems"] = [f"{p.path}: {p.message}" for p in exc.problems]
+            return render(request, "admin/bom/productversion/preview.html", context)
+        spec = {o["key"]: _typed(o, request.GET[o["key"]]) for o in options if request.GET.get(o["key"], "") != ""}
+        context.update(options=options, spec=spec, result=selectors.version_configure(version, spec=spec))
+        return render(request, "admin/bom/productversion/preview.html", context)
+
+    def diff_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Staff: what changed between this version and another (by default, the one before it)."""
+        version = get_object_or_404(ProductVersion.objects.select_related("product"), pk=pk)
+        others = ProductVersion.objects.filter(product=version.product).exclude(pk=pk).order_by("-number")
+        against_pk = request.GET.get("against")
+        against = (
+            others.filter(pk=against_pk).first()
+            if against_pk and against_pk.isdigit()
+            else others.filter(number__lt=version.number).first()
+        )
+        changes = (
+            definition_diff(selectors.definition_for(against), selectors.definition_for(version)) if against else []
+        )
+        context = {**self.admin_site.each_context(request), "version": version, "against": against,
+                   "others": others, "changes": changes, "title": f"Changes in {version}"}  # fmt: skip
+        return render(request, "admin/bom/productversion/diff.html", context)
+
+
+def _typed(option: dict[str, Any], raw: str) -> Any:
+    return raw == "true" if option["type"] == "boolean" else raw
 
 
 class ChoiceInline(ReadOnlyWhenPublished, admin.TabularInline):
@@ -155,3 +214,13 @@ class ChoiceAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
 
     def _editable(self, obj: Any) -> bool:
         return obj is None or obj.option.version.is_editable
+
+
+def _version_urls(model_admin: "ProductVersionAdmin") -> list[Any]:
+    from django.urls import path
+
+    wrap = model_admin.admin_site.admin_view
+    return [
+        path("<int:pk>/preview/", wrap(model_admin.preview_view), name="bom_productversion_preview"),
+        path("<int:pk>/diff/", wrap(model_admin.diff_view), name="bom_productversion_diff"),
+    ]

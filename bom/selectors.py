@@ -183,9 +183,13 @@ def product_describe(*, slug: str) -> dict[str, Any]:
 
 def product_configure(*, slug: str, spec: dict[str, Any], strict: bool = False) -> dict[str, Any]:
     """API.md's configure answer for a (partial) spec on the product's current version."""
-    version = version_get_published(slug=slug)
+    return version_configure(version_get_published(slug=slug), spec=spec, strict=strict)
+
+
+def version_configure(version: ProductVersion, *, spec: dict[str, Any], strict: bool = False) -> dict[str, Any]:
+    """The configure answer on one version (a draft too: admin's preview)."""
     result = engine_for(version).configure(spec, strict=strict)
-    answer: dict[str, Any] = {"product": slug, "version": version.number}
+    answer: dict[str, Any] = {"product": version.product.slug, "version": version.number}
     answer.update({k: v for k, v in result.items() if k != "normalized_spec"})
     ship = ports.estimate_ship_date(result["routing"], 1) if result["valid"] else None
     answer["estimated_ship_date"] = ship.isoformat() if ship else None

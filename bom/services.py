@@ -9,6 +9,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from bom.catalog_source import CatalogSource
 from bom.configurator import CatalogError, compile_product
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
 from bom.selectors import definition_for, engine_for, resources_for
@@ -187,14 +188,16 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
 def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
     """Load one catalog file and publish it as a new version, unless it is unchanged.
 
-    Returns (version, created). Raises PublishRefused when the file is not valid.
+    Returns (version, created). Raises PublishRefused when the file is not valid; each problem
+    then names the file and the line it points at ("mtm-suit.yaml, line 88: rules[3].expr: ...").
     """
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        definition = yaml.safe_load(raw)
+        source = CatalogSource(raw, name=path.name)
     except yaml.YAMLError as exc:
         raise PublishRefused([f"{path.name}: not valid YAML: {exc}"]) from exc
+    definition = source.definition
     slug = definition.get("slug") if isinstance(definition, dict) else None
     current = (
         ProductVersion.objects.filter(product__slug=slug, status=ProductVersion.Status.PUBLISHED)
@@ -203,9 +206,18 @@ def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
     )
     if current is not None and current.source_digest == digest:
         return current, False
-    with transaction.atomic():
-        version = version_create_from_definition(
-            definition=definition, source_file=str(path.name), source_digest=digest
-        )
-        version = version_publish(version=version)
+    try:
+        with transaction.atomic():
+            version = version_create_from_definition(
+                definition=definition, source_file=str(path.name), source_digest=digest
+            )
+            version = version_publish(version=version)
+    except PublishRefused as exc:
+        raise PublishRefused([source.locate(problem) for problem in exc.problems]) from exc
     return version, True
+
+
+@transaction.atomic
+def version_create_draft(*, from_version: ProductVersion) -> ProductVersion:
+    """A new draft of the product, a copy of `from_version`: how a published product is edited."""
+    return version_create_from_definition(definition=definition_for(from_version), source_file="(edited in admin)")

@@ -1,0 +1,117 @@
+"""Versions: a published product is edited as a new draft, previewed, compared and published;
+orders keep the version they were configured on; a refused file points at its lines."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from bom.models import ProductVersion, Rule
+from bom.selectors import version_get_published
+from bom.services import PublishRefused, catalog_load_file, version_create_draft, version_publish
+from orders.services import order_place
+from tests.factories import UserFactory, suit_spec
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_editing_a_published_product_makes_a_draft_and_orders_keep_their_version(customer):
+    # given an order on the current suit
+    v1 = version_get_published(slug="mtm-suit")
+    order, _ = order_place(customer=customer, lines=[{"product": "mtm-suit", "spec": suit_spec(), "quantity": 1}],
+                           idempotency_key=None)  # fmt: skip
+    # when the product is edited (a draft copy) and published again with the shawl rule dropped
+    draft = version_create_draft(from_version=v1)
+    assert draft.status == "draft" and draft.number == v1.number + 1
+    Rule.objects.filter(version=draft, key="shawl_needs_sb1").delete()
+    version_publish(version=draft)
+    # then the new version is current, the old one retired and unchanged, and the order keeps v1
+    assert version_get_published(slug="mtm-suit").pk == draft.pk
+    v1.refresh_from_db()
+    assert v1.status == "retired" and v1.rules.filter(key="shawl_needs_sb1").exists()
+    assert order.lines.get().product_version_id == v1.pk
+
+
+def test_admin_shows_what_changed_between_versions(admin_client):
+    v1 = version_get_published(slug="mtm-suit")
+    draft = version_create_draft(from_version=v1)
+    Rule.objects.filter(version=draft, key="shawl_needs_sb1").delete()
+    ProductVersion.objects.filter(pk=draft.pk).update(base_price="3099.00")
+    page = admin_client.get(reverse("admin:bom_productversion_diff", args=[draft.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Rule shawl_needs_sb1 removed" in html and "3099.00" in html
+
+
+def test_admin_previews_a_draft_before_it_is_published(admin_client):
+    v1 = version_get_published(slug="mtm-suit")
+    draft = version_create_draft(from_version=v1)
+    Rule.objects.filter(version=draft, key="shawl_needs_sb1").delete()
+    page = admin_client.get(reverse("admin:bom_productversion_preview", args=[draft.pk]),
+                            {"jacket": "sb2", "lapel": "shawl"})  # fmt: skip
+    assert page.status_code == 200
+    assert "A shawl lapel needs" not in page.content.decode()  # the draft no longer has that rule
+    published = admin_client.get(reverse("admin:bom_productversion_preview", args=[v1.pk]),
+                                 {"jacket": "sb2", "lapel": "shawl"})  # fmt: skip
+    assert "A shawl lapel needs" in published.content.decode()
+
+
+def test_the_admin_action_creates_a_draft(admin_client):
+    v1 = version_get_published(slug="custom-cabinet")
+    response = admin_client.post(reverse("admin:bom_productversion_changelist"),
+                                 {"action": "create_draft", "_selected_action": [v1.pk]})  # fmt: skip
+    assert response.status_code == 302
+    assert ProductVersion.objects.filter(product=v1.product, status="draft").count() == 1
+
+
+def test_customers_cannot_reach_the_preview(client, customer):
+    client.force_login(customer)
+    v1 = version_get_published(slug="mtm-suit")
+    response = client.get(reverse("admin:bom_productversion_preview", args=[v1.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+CATALOG = """slug: bad-chair
+name: Bad chair
+currency: CNY
+base_price: '10'
+options:
+  - {key: colour, label: Colour, type: choice, choices: [{value: red, label: Red}, {value: blue, label: Blue}]}
+rules:
+  - {key: red_only, expr: "colour == 'red'", message: Red only.}
+  - {key: typo, expr: "color == 'red'", message: Typo.}
+bom:
+  - {key: seat, item: HW-CAM-LOCK, quantity: '1'}
+routing:
+  - {key: make, name: Make, work_center: CAB-ASSY, run_minutes: '5', after: [polish]}
+"""
+
+
+def test_a_refused_catalog_file_points_at_its_lines(tmp_path: Path):
+    bad = tmp_path / "bad-chair.yaml"
+    bad.write_text(CATALOG)
+    with pytest.raises(PublishRefused) as refused:
+        catalog_load_file(path=bad)
+    problems = refused.value.problems
+    assert any(p.startswith("bad-chair.yaml, line 9: rules[1].expr") and "color" in p for p in problems), problems
+    assert any(p.startswith("bad-chair.yaml, line 13: routing[0].after") for p in problems), problems
+    assert not ProductVersion.objects.filter(product__slug="bad-chair").exists()
+
+
+def test_a_contradiction_is_refused_and_located(tmp_path: Path):
+    contradiction = CATALOG.replace('  - {key: typo, expr: "color == \'red\'", message: Typo.}',
+                                    '  - {key: blue_only, expr: "colour == \'blue\'", message: Blue only.}')  # fmt: skip
+    contradiction = contradiction.replace(", after: [polish]", "")
+    bad = tmp_path / "contradiction.yaml"
+    bad.write_text(contradiction)
+    with pytest.raises(PublishRefused) as refused:
+        catalog_load_file(path=bad)
+    text = "\n".join(refused.value.problems)
+    assert "contradiction.yaml, line" in text and "no valid configuration" in text
+    assert "red_only" in text and "blue_only" in text
