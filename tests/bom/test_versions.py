@@ -105,8 +105,9 @@ def test_a_refused_catalog_file_points_at_its_lines(tmp_path: Path):
 
 
 def test_a_contradiction_is_refused_and_located(tmp_path: Path):
-    contradiction = CATALOG.replace('  - {key: typo, expr: "color == \'red\'", message: Typo.}',
-                                    '  - {key: blue_only, expr: "colour == \'blue\'", message: Blue only.}')  # fmt: skip
+    typo = """  - {key: typo, expr: "color == 'red'", message: Typo.}"""
+    blue = """  - {key: blue_only, expr: "colour == 'blue'", message: Blue only.}"""
+    contradiction = CATALOG.replace(typo, blue)
     contradiction = contradiction.replace(", after: [polish]", "")
     bad = tmp_path / "contradiction.yaml"
     bad.write_text(contradiction)
