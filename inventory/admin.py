@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from inventory.models import Item, LedgerEntry, Receipt
+from inventory.models import Item, LedgerEntry, PurchaseOrder, Receipt
 
 LEDGER_COLUMNS = ("created_at", "reason", "on_hand_delta", "reserved_delta", "source", "user")
 
@@ -17,8 +17,8 @@ class LedgerInline(admin.TabularInline):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["sku", "name", "uom", "on_hand", "reserved", "available", "co2e_kg"]
-    list_filter = ["uom"]
+    list_display = ["sku", "name", "uom", "on_hand", "reserved", "available", "allow_partial", "purchase_uom"]
+    list_filter = ["uom", "allow_partial"]
     search_fields = ["sku", "name"]
     # Levels change only through the ledger (receipts, reservations, consumption), never by hand.
     readonly_fields = ["on_hand", "reserved"]
@@ -52,3 +52,17 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # receipts go through the receipt service (API), which also re-allocates
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "supplier", "item", "quantity", "received_quantity", "expected_date", "status"]
+    list_filter = ["status", "supplier"]
+    search_fields = ["number", "supplier", "item__sku"]
+    list_select_related = ["item"]
+    date_hierarchy = "expected_date"
+    # Quantities received move only through receipts (the receive API), which keep the ledger.
+    readonly_fields = ["number", "received_quantity", "status", "created_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # placed through the purchase-order API, which numbers and checks them

@@ -8,7 +8,15 @@ from rest_framework.views import APIView
 
 from accounts.roles import IsPlannerOrStaff
 from inventory import selectors, services
-from inventory.serializers import ItemSerializer, ReceiptInSerializer, ReceiptOutSerializer
+from inventory.models import PurchaseOrder
+from inventory.serializers import (
+    ItemSerializer,
+    PurchaseOrderInSerializer,
+    PurchaseOrderSerializer,
+    PurchaseReceiveInSerializer,
+    ReceiptInSerializer,
+    ReceiptOutSerializer,
+)
 
 
 class ItemListApi(ListAPIView):
@@ -31,4 +39,34 @@ class ReceiptCreateApi(APIView):
         data = ReceiptInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         receipt = services.receipt_record(user=request.user, **data.validated_data)
+        return Response(ReceiptOutSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+class PurchaseOrderListCreateApi(ListAPIView):
+    """Planners and staff list open and past purchase orders and place new ones."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+    serializer_class = PurchaseOrderSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return PurchaseOrder.objects.select_related("item").order_by("expected_date", "id")
+
+    @extend_schema(request=PurchaseOrderInSerializer, responses={201: PurchaseOrderSerializer})
+    def post(self, request: Request) -> Response:
+        data = PurchaseOrderInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        purchase = services.purchase_order_create(user=request.user, **data.validated_data)
+        return Response(PurchaseOrderSerializer(purchase).data, status=status.HTTP_201_CREATED)
+
+
+class PurchaseOrderReceiveApi(APIView):
+    """Planners and staff receive (part of) a purchase order; waiting orders are re-allocated."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+
+    @extend_schema(request=PurchaseReceiveInSerializer, responses={201: ReceiptOutSerializer})
+    def post(self, request: Request, number: str) -> Response:
+        data = PurchaseReceiveInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        receipt = services.purchase_order_receive(number=number, user=request.user, **data.validated_data)
         return Response(ReceiptOutSerializer(receipt).data, status=status.HTTP_201_CREATED)

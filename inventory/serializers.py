@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from inventory.models import Item, Receipt
+from inventory.models import Item, PurchaseOrder, Receipt
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -46,3 +46,29 @@ class ReceiptOutSerializer(serializers.ModelSerializer):
 
     def get_number(self, receipt: Receipt) -> str:
         return f"RCV-{receipt.pk:06d}"
+
+
+class PurchaseOrderInSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=60)
+    supplier = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=4, help_text="In the item's purchase unit.")
+    expected_date = serializers.DateField()
+
+
+class PurchaseOrderSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="item.sku")
+    uom = serializers.SerializerMethodField()
+    open_quantity = serializers.DecimalField(max_digits=16, decimal_places=4, read_only=True)
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["number", "supplier", "sku", "quantity", "uom", "received_quantity", "open_quantity",
+                  "expected_date", "status", "created_at"]  # fmt: skip
+
+    def get_uom(self, purchase: PurchaseOrder) -> str:
+        return purchase.item.purchase_uom or purchase.item.uom
+
+
+class PurchaseReceiveInSerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=4, help_text="In the purchase unit.")
+    reference = serializers.CharField(max_length=100, allow_blank=True, default="")

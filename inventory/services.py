@@ -5,6 +5,7 @@ taken in primary-key order in one query, so concurrent reservations queue instea
 the CHECK constraints on Item back the invariant 0 <= reserved <= on_hand whatever a bug does.
 """
 
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -12,8 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, Value, When
 
-from config.errors import InvalidInput
-from inventory.models import MAX_QUANTITY, Item, LedgerEntry, Receipt
+from config.errors import InvalidInput, InvalidTransition, NotFound
+from inventory.models import MAX_QUANTITY, Item, LedgerEntry, PurchaseOrder, Receipt
 from inventory.signals import stock_received
 
 
@@ -41,8 +42,11 @@ def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
     )
 
 
-def stock_reserve(*, quantities: Mapping[int, Decimal], source: str) -> dict[int, Decimal]:
-    """Reserve all of `quantities` ({item_id: qty}) or nothing.
+def stock_reserve(
+    *, quantities: Mapping[int, Decimal], source: str, holdback: Mapping[int, Decimal] | None = None
+) -> dict[int, Decimal]:
+    """Reserve all of `quantities` ({item_id: qty}) or nothing; `holdback` is stock promised to
+    others that are not yet reserved (earmarks of starving orders) and may not be taken.
 
     Must run inside the caller's transaction. Returns {} when everything was reserved, otherwise
     {item_id: short quantity} for each item that lacked stock (and nothing was reserved).
@@ -51,7 +55,9 @@ def stock_reserve(*, quantities: Mapping[int, Decimal], source: str) -> dict[int
     if not wanted:
         return {}
     items = _locked_items(sorted(wanted))
-    short = {pk: qty - items[pk].available for pk, qty in wanted.items() if items[pk].available < qty}
+    held = holdback or {}
+    free = {pk: items[pk].available - held.get(pk, Decimal(0)) for pk in wanted}
+    short = {pk: qty - free[pk] for pk, qty in wanted.items() if free[pk] < qty}
     if short:
         return short
     _add("reserved", wanted)
@@ -60,6 +66,46 @@ def stock_reserve(*, quantities: Mapping[int, Decimal], source: str) -> dict[int
         for pk, qty in sorted(wanted.items())
     )
     return {}
+
+
+def stock_levels_locked(*, item_ids: list[int]) -> dict[int, Item]:
+    """Lock these items (primary-key order) and return them with their current levels."""
+    return _locked_items(sorted(item_ids))
+
+
+def stock_reserve_lines(*, lines: list[tuple[int, Decimal, str]]) -> None:
+    """Reserve (item_id, quantity, source) lines the caller has checked under its locks:
+    one UPDATE for all items and one ledger row per line. The CHECK constraints still guard."""
+    totals: dict[int, Decimal] = {}
+    for item_id, qty, _ in lines:
+        totals[item_id] = totals.get(item_id, Decimal(0)) + qty
+    if not totals:
+        return
+    _add("reserved", totals)
+    LedgerEntry.objects.bulk_create(
+        (
+            LedgerEntry(item_id=item_id, reason=LedgerEntry.Reason.RESERVATION, reserved_delta=qty, source=source)
+            for item_id, qty, source in lines
+        ),
+        batch_size=2000,
+    )
+
+
+def stock_scrap(*, item_id: int, quantity: Decimal, source: str, user: Any = None) -> bool:
+    """Take scrapped material from free stock (not reserved for anyone); False if there is not
+    enough, and then nothing changes."""
+    item = _locked_items([item_id])[item_id]
+    if item.available < quantity:
+        return False
+    _add("on_hand", {item_id: -quantity})
+    LedgerEntry.objects.create(
+        item_id=item_id,
+        reason=LedgerEntry.Reason.SCRAP,
+        on_hand_delta=-quantity,
+        source=source,
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return True
 
 
 def stock_unreserve(*, quantities: Mapping[int, Decimal], source: str) -> None:
@@ -75,7 +121,9 @@ def stock_unreserve(*, quantities: Mapping[int, Decimal], source: str) -> None:
     )
 
 
-def stock_consume(*, quantities: Mapping[int, Decimal], source: str, user: Any = None) -> None:
+def stock_consume(
+    *, quantities: Mapping[int, Decimal], source: str, user: Any = None, reason: str = LedgerEntry.Reason.CONSUMPTION
+) -> None:
     """Consume reserved quantities: on hand and reserved both go down (backflush)."""
     wanted = {pk: qty for pk, qty in quantities.items() if qty > 0}
     if not wanted:
@@ -86,7 +134,7 @@ def stock_consume(*, quantities: Mapping[int, Decimal], source: str, user: Any =
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
             item_id=pk,
-            reason=LedgerEntry.Reason.CONSUMPTION,
+            reason=reason,
             on_hand_delta=-qty,
             reserved_delta=-qty,
             source=source,
@@ -97,7 +145,9 @@ def stock_consume(*, quantities: Mapping[int, Decimal], source: str, user: Any =
 
 
 @transaction.atomic
-def receipt_record(*, sku: str, quantity: Decimal, reference: str = "", user: Any = None) -> Receipt:
+def receipt_record(
+    *, sku: str, quantity: Decimal, reference: str = "", user: Any = None, purchase_order: Any = None
+) -> Receipt:
     """Receive stock of an item. Raises NotFound for an unknown SKU, DomainError for a bad quantity."""
     if quantity <= 0:
         raise InvalidInput("quantity", "The quantity received must be more than zero.")
@@ -110,7 +160,9 @@ def receipt_record(*, sku: str, quantity: Decimal, reference: str = "", user: An
     if item.on_hand + quantity >= MAX_QUANTITY:
         raise InvalidInput("quantity", f"That would put more than {MAX_QUANTITY - 1} {item.uom} of {item.sku} on hand.")
     user = user if getattr(user, "is_authenticated", False) else None
-    receipt = Receipt.objects.create(item=item, quantity=quantity, reference=reference, received_by=user)
+    receipt = Receipt.objects.create(
+        item=item, quantity=quantity, reference=reference, received_by=user, purchase_order=purchase_order
+    )
     Item.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)
     LedgerEntry.objects.create(
         item=item, reason=LedgerEntry.Reason.RECEIPT, on_hand_delta=quantity, source=f"RCV-{receipt.pk:06d}", user=user
@@ -134,3 +186,48 @@ def item_ensure(
         )
         item.on_hand = opening_stock
     return item, created
+
+
+@transaction.atomic
+def purchase_order_create(
+    *, sku: str, supplier: str, quantity: Decimal, expected_date: Any, user: Any = None
+) -> PurchaseOrder:
+    """Order material from a supplier, in the item's purchase unit. Raises InvalidInput."""
+    item = Item.objects.filter(sku=sku).first()
+    if item is None:
+        raise InvalidInput("sku", f"There is no item with SKU '{sku}'.")
+    if quantity <= 0:
+        raise InvalidInput("quantity", "The quantity ordered must be more than zero.")
+    if item.to_stock_units(quantity) >= MAX_QUANTITY:
+        raise InvalidInput("quantity", "That is more than stock can hold.")
+    purchase = PurchaseOrder.objects.create(
+        number=f"tmp-{uuid.uuid4().hex[:16]}", supplier=supplier, item=item, quantity=quantity,
+        expected_date=expected_date, created_by=user if getattr(user, "is_authenticated", False) else None,
+    )  # fmt: skip
+    purchase.number = f"PUR-{purchase.pk:06d}"
+    PurchaseOrder.objects.filter(pk=purchase.pk).update(number=purchase.number)
+    return purchase
+
+
+@transaction.atomic
+def purchase_order_receive(*, number: str, quantity: Decimal, reference: str = "", user: Any = None) -> Receipt:
+    """Receive (part of) a purchase order; `quantity` is in the purchase unit. Raises NotFound,
+    InvalidInput (more than is still open), InvalidTransition (closed)."""
+    purchase = PurchaseOrder.objects.select_for_update().select_related("item").filter(number=number).first()
+    if purchase is None:
+        raise NotFound("There is no such purchase order.")
+    if purchase.status not in PurchaseOrder.OPEN_STATUSES:
+        raise InvalidTransition(f"Purchase order {number} is {purchase.status}.", code="not_open")
+    if quantity <= 0 or quantity > purchase.open_quantity:
+        raise InvalidInput(
+            "quantity",
+            f"Receive between 0 and {purchase.open_quantity} {purchase.item.purchase_uom or purchase.item.uom}.",
+        )
+    purchase.received_quantity += quantity
+    purchase.status = (
+        PurchaseOrder.Status.RECEIVED if purchase.received_quantity == purchase.quantity
+        else PurchaseOrder.Status.PARTIALLY_RECEIVED
+    )  # fmt: skip
+    purchase.save(update_fields=["received_quantity", "status"])
+    return receipt_record(sku=purchase.item.sku, quantity=purchase.item.to_stock_units(quantity),
+                          reference=reference or purchase.number, user=user, purchase_order=purchase)  # fmt: skip

@@ -19,5 +19,5 @@ def on_production_order_done(sender: Any, order_line_id: int, **kwargs: Any) -> 
 
 
 @receiver(signals.material_allocated, dispatch_uid="orders.material")
-def on_material_allocated(sender: Any, order_line_id: int, **kwargs: Any) -> None:
-    services.order_note_material_arrived(order_line_id=order_line_id)
+def on_material_allocated(sender: Any, order_line_ids: list[int], **kwargs: Any) -> None:
+    services.orders_note_material_arrived(order_line_ids=order_line_ids)

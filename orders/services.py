@@ -282,6 +282,10 @@ def order_complete_if_done(*, order_line_id: int) -> None:
         _transition(order, S.COMPLETED, kind="completed", message="Your order is made and ready to ship.")
 
 
-def order_note_material_arrived(*, order_line_id: int) -> None:
-    order = Order.objects.get(lines__pk=order_line_id)
-    OrderEvent.objects.create(order=order, kind="material_reserved", message="All material for your order has arrived.")
+def orders_note_material_arrived(*, order_line_ids: list[int]) -> None:
+    """Tell each customer whose order got its last material (one event per order, in bulk)."""
+    order_ids = sorted(set(OrderLine.objects.filter(pk__in=order_line_ids).values_list("order_id", flat=True)))
+    OrderEvent.objects.bulk_create(
+        OrderEvent(order_id=order_id, kind="material_reserved", message="All material for your order has arrived.")
+        for order_id in order_ids
+    )

@@ -15,6 +15,7 @@ from production.models import WorkCenter
 from production.serializers import (
     FinishInSerializer,
     QueueEntrySerializer,
+    ShortageSerializer,
     StationOperationSerializer,
     WorkCenterSerializer,
 )
@@ -81,7 +82,10 @@ class OperationFinishApi(APIView):
         data = FinishInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         op = services.operation_finish(
-            operation_id=operation_id, user=request.user, scrap_quantity=data.validated_data["scrap_quantity"]
+            operation_id=operation_id,
+            user=request.user,
+            scrap_quantity=data.validated_data["scrap_quantity"],
+            scrap_item=data.validated_data.get("scrap_item") or None,
         )
         replan_task.delay_on_commit()
         return Response(StationOperationSerializer(op).data)
@@ -96,3 +100,24 @@ class ReplanApi(APIView):
     def post(self, request: Request) -> Response:
         replan_task.delay()
         return Response({"detail": "Re-planning has been queued.", "code": "accepted"}, status=status.HTTP_202_ACCEPTED)
+
+
+class ShortageListApi(APIView):
+    """Planners and staff see what to buy: per item, what open production orders lack net of
+    stock and open purchase orders, when it is needed, and which orders it would unblock."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+
+    @extend_schema(responses=ShortageSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = selectors.shortage_list()
+        page = self.paginator.paginate_queryset(rows, request, view=self)
+        return self.paginator.get_paginated_response(ShortageSerializer(page, many=True).data)
+
+    @property
+    def paginator(self) -> Any:
+        if not hasattr(self, "_paginator"):
+            from config.pagination import PageNumberPagination
+
+            self._paginator = PageNumberPagination()
+        return self._paginator

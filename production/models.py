@@ -117,7 +117,13 @@ class MaterialRequirement(models.Model):
 
     production_order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="materials")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="requirements")
+
+    class Kind(models.TextChoices):
+        BOM = "bom"
+        SCRAP = "scrap"  # replacement for material scrapped at the operation
+
     operation_key = models.CharField(max_length=60, blank=True, help_text="Consumed by this operation.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOM)
     quantity = models.DecimalField(**QTY)
     reserved = models.DecimalField(**QTY, default=Decimal("0"))
     consumed = models.DecimalField(**QTY, default=Decimal("0"))
@@ -126,7 +132,11 @@ class MaterialRequirement(models.Model):
         ordering = ["production_order", "item__sku"]
         constraints = [
             models.UniqueConstraint(
-                fields=["production_order", "item", "operation_key"], name="requirement_item_per_operation"
+                fields=["production_order", "item", "operation_key", "kind"], name="requirement_item_per_operation"
+            ),
+            models.CheckConstraint(
+                condition=Q(consumed__gte=0) & Q(consumed__lte=models.F("reserved")),
+                name="requirement_consumed_within_reserved",
             ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="requirement_quantity_positive"),
             models.CheckConstraint(
@@ -137,3 +147,8 @@ class MaterialRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.production_order.number} {self.item.sku} {self.quantity}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        """What is still to be reserved."""
+        return self.quantity - self.reserved

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from production.models import Operation, ProductionOrder, WorkCenter
+from inventory.models import Item, PurchaseOrder
+from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
 from production.scheduling import Job, Op, ShiftCalendar, schedule_forward
 
 LOAD_CACHE_KEY = "production:work-center-free-at"
@@ -173,3 +174,63 @@ def ship_date_after(finish: datetime) -> date:
     """Ship on the next working day after the last operation ends."""
     cal = ShiftCalendar(tz=factory_tz())
     return cal.next_working_day(finish.astimezone(cal.tz).date())
+
+
+def shortage_list() -> list[dict[str, Any]]:
+    """Purchase suggestions: for each item that waiting production orders lack, the quantity short
+    net of free stock and open purchase orders, when it is first needed (the planned start of the
+    operation that consumes it, else the promise), and the production orders it would unblock."""
+    lacking = list(
+        MaterialRequirement.objects.filter(
+            production_order__status=ProductionOrder.Status.AWAITING_MATERIAL, reserved__lt=F("quantity")
+        )
+        .select_related("production_order")
+        .order_by("-production_order__priority", "production_order__promised_date", "production_order_id")
+    )
+    if not lacking:
+        return []
+    item_ids = {r.item_id for r in lacking}
+    items = Item.objects.in_bulk(item_ids)
+    on_order: dict[int, Decimal] = defaultdict(Decimal)
+    for purchase in PurchaseOrder.objects.filter(item_id__in=item_ids, status__in=PurchaseOrder.OPEN_STATUSES):
+        on_order[purchase.item_id] += items[purchase.item_id].to_stock_units(purchase.open_quantity)
+    starts = {
+        (op["production_order_id"], op["key"]): op["planned_start"]
+        for op in Operation.objects.filter(production_order_id__in={r.production_order_id for r in lacking}).values(
+            "production_order_id", "key", "planned_start"
+        )
+    }
+    tz = factory_tz()
+    per_item: dict[int, dict[str, Any]] = {}
+    for req in lacking:
+        entry = per_item.setdefault(req.item_id, {"needed": Decimal(0), "dates": [], "orders": []})
+        entry["needed"] += req.quantity - req.reserved
+        start = starts.get((req.production_order_id, req.operation_key))
+        entry["dates"].append(start.astimezone(tz).date() if start else req.production_order.promised_date)
+        if req.production_order.number not in entry["orders"]:
+            entry["orders"].append(req.production_order.number)
+    rows = []
+    for item_id, entry in per_item.items():
+        item = items[item_id]
+        short = entry["needed"] - item.available - on_order[item_id]
+        if short <= 0:
+            continue
+        purchase_units = _ceil(short / item.purchase_factor)
+        dates = [d for d in entry["dates"] if d is not None]
+        rows.append({
+            "sku": item.sku, "name": item.name, "uom": item.uom,
+            "short_quantity": _qty(short, item.decimals), "needed": _qty(entry["needed"], item.decimals),
+            "available": _qty(item.available, item.decimals), "on_order": _qty(on_order[item_id], item.decimals),
+            "needed_by": min(dates) if dates else None, "production_orders": entry["orders"],
+            "suggested_purchase": {"quantity": str(purchase_units), "uom": item.purchase_uom or item.uom},
+        })  # fmt: skip
+    rows.sort(key=lambda row: (row["needed_by"] or date.max, row["sku"]))
+    return rows
+
+
+def _qty(value: Decimal, decimals: int) -> str:
+    return str(value.quantize(Decimal(1).scaleb(-decimals)))
+
+
+def _ceil(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_CEILING)

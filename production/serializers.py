@@ -76,3 +76,19 @@ class FinishInSerializer(serializers.Serializer):
     scrap_quantity = serializers.DecimalField(
         max_digits=12, decimal_places=4, min_value=Decimal("0"), default=Decimal("0")
     )
+    scrap_item = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, help_text="SKU scrapped; default: the main material."
+    )
+
+
+class ShortageSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    uom = serializers.CharField()
+    short_quantity = serializers.CharField()
+    needed = serializers.CharField()
+    available = serializers.CharField()
+    on_order = serializers.CharField()
+    needed_by = serializers.DateField(allow_null=True)
+    production_orders = serializers.ListField(child=serializers.CharField())
+    suggested_purchase = serializers.DictField()

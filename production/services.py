@@ -7,19 +7,21 @@ order-line ids and plain snapshots, and tells orders what happened through produ
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Sum
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from inventory import services as stock
 from inventory.selectors import item_ids_by_sku
 from production import signals
+from production.allocation import Demand, allocate
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
 from production.scheduling import Job, Op, schedule_forward
 from production.selectors import LOAD_CACHE_KEY, calendar_of, ship_date_after
@@ -114,41 +116,115 @@ def _requirements_create(
     )
 
 
+def _starving_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(hours=settings.ALLOCATION_EARMARK_AFTER_HOURS)
+
+
+def _earmarked(item_ids: Iterable[int], *, exclude_po: int | None = None) -> dict[int, Decimal]:
+    """What starving waiting orders still lack of these items: stock newer orders may not take."""
+    rows = (
+        MaterialRequirement.objects.filter(
+            item_id__in=list(item_ids),
+            production_order__status=Status.AWAITING_MATERIAL,
+            production_order__created_at__lt=_starving_cutoff(),
+            reserved__lt=F("quantity"),
+        )
+        .exclude(production_order_id=exclude_po)
+        .values("item_id")
+        .annotate(lacking=Sum(F("quantity") - F("reserved")))
+    )
+    return {row["item_id"]: row["lacking"] for row in rows}
+
+
 def _reserve(po: ProductionOrder, requirements: Iterable[MaterialRequirement]) -> bool:
-    """Reserve what the production order still lacks, all or nothing; True when it has it all."""
+    """Reserve what the production order still lacks, all or nothing, leaving alone what starving
+    orders are owed; True when it has it all."""
     outstanding: dict[int, Decimal] = defaultdict(Decimal)
     for req in requirements:
         outstanding[req.item_id] += req.quantity - req.reserved
-    short = stock.stock_reserve(quantities=outstanding, source=po.number)
-    if short:
-        return False
+    wanted = {item: qty for item, qty in outstanding.items() if qty > 0}
+    if wanted:
+        # Items first (primary-key order), then the earmarks read under those locks.
+        stock.stock_levels_locked(item_ids=list(wanted))
+        holdback = _earmarked(wanted, exclude_po=po.pk)
+        if stock.stock_reserve(quantities=wanted, source=po.number, holdback=holdback):
+            return False
     MaterialRequirement.objects.filter(production_order=po).update(reserved=F("quantity"))
-    ProductionOrder.objects.filter(pk=po.pk).update(status=Status.PLANNED)
-    po.status = Status.PLANNED
+    po.status = _ready_status(po.pk)
+    ProductionOrder.objects.filter(pk=po.pk).update(status=po.status)
     return True
 
 
-def material_allocate_waiting() -> list[str]:
-    """Give waiting production orders their material in planning priority (priority, then the
-    oldest promise, then placement time); returns those served.
+def _ready_status(po_id: int) -> str:
+    started = Operation.objects.filter(production_order_id=po_id).exclude(status=Operation.Status.PENDING).exists()
+    return Status.IN_PROGRESS if started else Status.PLANNED
 
-    Each production order is served in its own transaction, all or nothing; safe to run twice.
+
+def material_allocate_waiting(*, now: datetime | None = None) -> list[str]:
+    """Give waiting production orders the material there is, in planning priority (priority, then
+    the oldest promise, then placement time): all or nothing per order, except for items that
+    allow partial reservation, and never taking what a starving order is owed (production.allocation).
+
+    One transaction with a fixed number of queries however many orders and lines wait; running it
+    twice, or again after it was killed, leaves the same state. Returns the orders served.
     """
-    served = []
-    waiting = (
-        ProductionOrder.objects.filter(status=Status.AWAITING_MATERIAL)
-        .order_by(F("promised_date").asc(nulls_last=True), "created_at", "id")
-        .values_list("pk", flat=True)
-    )
-    for po_id in list(waiting):
-        with transaction.atomic():
-            po = ProductionOrder.objects.select_for_update().get(pk=po_id)
-            if po.status != Status.AWAITING_MATERIAL:
-                continue
-            if _reserve(po, po.materials.all()):
-                served.append(po.number)
-                signals.material_allocated.send(sender=ProductionOrder, order_line_id=po.order_line_id)
-    return served
+    with transaction.atomic():
+        ids = list(ProductionOrder.objects.filter(status=Status.AWAITING_MATERIAL).values_list("pk", flat=True))
+        if not ids:
+            return []
+        pos = list(ProductionOrder.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        pos = [po for po in pos if po.status == Status.AWAITING_MATERIAL]
+        requirements = list(
+            MaterialRequirement.objects.filter(production_order__in=pos, reserved__lt=F("quantity")).order_by("pk")
+        )
+        items = stock.stock_levels_locked(item_ids=list({r.item_id for r in requirements}))
+        needs: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        for req in requirements:
+            needs[req.production_order_id][req.item_id] += req.quantity - req.reserved
+        cutoff = _starving_cutoff(now)
+        pos.sort(key=lambda po: (-po.priority, po.promised_date or date.max, po.created_at, po.pk))
+        plan = allocate(
+            [Demand(po.pk, needs.get(po.pk, {}), starving=po.created_at < cutoff) for po in pos],
+            {pk: item.available for pk, item in items.items()},
+            partial_items=[pk for pk, item in items.items() if item.allow_partial],
+        )
+        by_pk = {po.pk: po for po in pos}
+        stock.stock_reserve_lines(
+            lines=[
+                (item, qty, by_pk[po_id].number)
+                for po_id, grants in plan.grants.items()
+                for item, qty in grants.items()
+            ]
+        )
+        served = set(plan.served)
+        MaterialRequirement.objects.filter(production_order_id__in=served).update(reserved=F("quantity"))
+        partly = [
+            req for req in requirements
+            if req.production_order_id not in served and plan.grants.get(req.production_order_id, {}).get(req.item_id)
+        ]  # fmt: skip
+        _spread_partial_grants(partly, plan.grants)
+        started = set(
+            Operation.objects.filter(production_order_id__in=served)
+            .exclude(status=Operation.Status.PENDING)
+            .values_list("production_order_id", flat=True)
+        )
+        ProductionOrder.objects.filter(pk__in=served - started).update(status=Status.PLANNED)
+        ProductionOrder.objects.filter(pk__in=served & started).update(status=Status.IN_PROGRESS)
+        if served:
+            signals.material_allocated.send(
+                sender=ProductionOrder, order_line_ids=[by_pk[pk].order_line_id for pk in plan.served]
+            )
+        return [by_pk[pk].number for pk in plan.served]
+
+
+def _spread_partial_grants(requirements: list[MaterialRequirement], grants: dict[Any, dict[Any, Decimal]]) -> None:
+    """Give each partly served order's rows of an item what it was granted of that item, in order."""
+    left = {po: dict(items) for po, items in grants.items()}
+    for req in requirements:
+        give = min(req.quantity - req.reserved, left[req.production_order_id][req.item_id])
+        req.reserved += give
+        left[req.production_order_id][req.item_id] -= give
+    MaterialRequirement.objects.bulk_update(requirements, ["reserved"], batch_size=1000)
 
 
 def _locked_operation(operation_id: int) -> tuple[Operation, ProductionOrder]:
@@ -187,27 +263,37 @@ def operation_start(*, operation_id: int, user: Any) -> Operation:
 
 
 @transaction.atomic
-def operation_finish(*, operation_id: int, user: Any, scrap_quantity: Decimal = Decimal("0")) -> Operation:
+def operation_finish(
+    *, operation_id: int, user: Any, scrap_quantity: Decimal = Decimal("0"), scrap_item: str | None = None
+) -> Operation:
     """Finish an operation in progress: backflush its material; the last one completes the
     production order (and, through production_order_done, the customer's order).
-    Raises InvalidTransition (409, not_in_progress)."""
+
+    Scrap reported at the operation (of `scrap_item`, by default the operation's main material)
+    is taken from free stock; when stock cannot cover it, the operation goes back to pending to be
+    redone and the production order waits for the replacement (awaiting_material, a shortage).
+    Raises InvalidTransition (409, not_in_progress) and InvalidInput (bad scrap).
+    """
     operation, po = _locked_operation(operation_id)
     if operation.status != Operation.Status.IN_PROGRESS or po.status == Status.CANCELLED:
         raise InvalidTransition("Only an operation in progress can be finished.", code="not_in_progress")
-    if scrap_quantity < 0:
-        raise InvalidInput("scrap_quantity", "Scrap cannot be negative.")
+    source = f"{po.number}/{operation.key}"
+    if scrap_quantity:
+        item_id = _scrap_item(po, operation, scrap_quantity, scrap_item)
+        operation.scrap_quantity += scrap_quantity
+        if not stock.stock_scrap(item_id=item_id, quantity=scrap_quantity, source=source, user=user):
+            _await_replacement(po, operation, item_id, scrap_quantity)
+            return operation
     now = timezone.now()
     operation.status = Operation.Status.DONE
     operation.finished_at = now
     operation.finished_by = user if getattr(user, "is_authenticated", False) else None
-    operation.scrap_quantity = scrap_quantity
     operation.save(update_fields=["status", "finished_at", "finished_by", "scrap_quantity"])
     last = not po.operations.exclude(status=Operation.Status.DONE).exists()
     if last:
         po.status = Status.DONE
         po.completed_at = now
         po.save(update_fields=["status", "completed_at"])
-        # The customer's order is locked before any item (the lock order of docs/ARCHITECTURE.md).
         signals.production_order_done.send(sender=ProductionOrder, order_line_id=po.order_line_id)
     # Backflush this operation's material; the last operation also takes what no operation names.
     consumed = po.materials.filter(consumed__lt=F("reserved"))
@@ -216,9 +302,39 @@ def operation_finish(*, operation_id: int, user: Any, scrap_quantity: Decimal = 
     held: dict[int, Decimal] = defaultdict(Decimal)
     for requirement in consumed:
         held[requirement.item_id] += requirement.reserved - requirement.consumed
-    stock.stock_consume(quantities=held, source=f"{po.number}/{operation.key}", user=user)
+    stock.stock_consume(quantities=held, source=source, user=user)
     consumed.update(consumed=F("reserved"))
     return operation
+
+
+def _scrap_item(po: ProductionOrder, operation: Operation, quantity: Decimal, sku: str | None) -> int:
+    """The item scrapped at an operation: the one named, or the operation's main material."""
+    if quantity < 0:
+        raise InvalidInput("scrap_quantity", "Scrap cannot be negative.")
+    rows = po.materials.filter(operation_key=operation.key).select_related("item").order_by("-quantity", "pk")
+    if sku:
+        rows = rows.filter(item__sku=sku)
+    row = rows.first()
+    if row is None:
+        what = f"no {sku}" if sku else "no material"
+        raise InvalidInput("scrap_quantity", f"Operation {operation.key} uses {what}, so none can be scrapped.")
+    if quantity != quantity.quantize(row.item.quantum):
+        raise InvalidInput("scrap_quantity", f"{row.item.sku} is counted in {row.item.uom} to {row.item.quantum}.")
+    return row.item_id
+
+
+def _await_replacement(po: ProductionOrder, operation: Operation, item_id: int, quantity: Decimal) -> None:
+    """Scrap stock cannot cover: the operation is to be redone once the replacement is reserved."""
+    requirement, created = MaterialRequirement.objects.get_or_create(
+        production_order=po, item_id=item_id, operation_key=operation.key, kind=MaterialRequirement.Kind.SCRAP,
+        defaults={"quantity": quantity},
+    )  # fmt: skip
+    if not created:
+        MaterialRequirement.objects.filter(pk=requirement.pk).update(quantity=F("quantity") + quantity)
+    operation.status = Operation.Status.PENDING
+    operation.save(update_fields=["status", "scrap_quantity"])
+    po.status = Status.AWAITING_MATERIAL
+    po.save(update_fields=["status"])
 
 
 def production_orders_lock(*, order_line_ids: Iterable[int]) -> set[int]:

@@ -9,5 +9,5 @@ from django.dispatch import Signal
 production_started = Signal()
 # order_line_id: a production order finished its last operation.
 production_order_done = Signal()
-# order_line_id: a production order waiting for material got all of it.
+# order_line_ids: production orders waiting for material got all of it.
 material_allocated = Signal()

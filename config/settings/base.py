@@ -146,6 +146,10 @@ CELERY_BEAT_SCHEDULE = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A production order waiting this long for material is owed what it lacks: newer orders may no
+# longer take that stock (no starvation; production.allocation).
+ALLOCATION_EARMARK_AFTER_HOURS = env_int("ALLOCATION_EARMARK_AFTER_HOURS", 24)
+
 # The demo users' password (`manage.py seed_demo`); outside dev and test it must be set.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "")
 
