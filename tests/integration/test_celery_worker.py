@@ -1,17 +1,9 @@
 """The release task on a real Celery worker with the real Redis broker and PostgreSQL."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from config.celery import app as celery_app
 from orders.models import Order
 from orders.services import order_place
 from orders.tasks import release_order_task
@@ -19,52 +11,6 @@ from production.models import ProductionOrder
 from tests.factories import UserFactory, cabinet_spec, suit_spec
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("demo_tx")]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker() -> Iterator[subprocess.Popen]:
-    if not settings.CELERY_BROKER_URL:
-        pytest.fail("CELERY_BROKER_URL is not set: run the suite with `make test`.")
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    celery_app.conf.task_always_eager = False
-    yield proc
-    celery_app.conf.task_always_eager = True
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def wait_for(predicate, *, proc, timeout=60.0):

@@ -1,8 +1,10 @@
 """API.md "Inventory": stock levels and receipts."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from inventory.models import Item, LedgerEntry, Receipt
 
@@ -72,3 +74,13 @@ def test_the_database_refuses_reserving_more_than_on_hand(db):
         Item.objects.filter(pk=item.pk).update(reserved=-1)
     item.refresh_from_db()
     assert item.reserved == Decimal("0")
+
+
+def test_inventory_check_proves_levels_equal_the_ledger_and_catches_a_drift():
+    from django.core.management import CommandError, call_command
+
+    call_command("inventory_check", stdout=io.StringIO())
+    Item.objects.filter(sku="HW-HINGE").update(on_hand=F("on_hand") + 1)  # a level changed behind the ledger
+    with pytest.raises(CommandError, match="HW-HINGE"):
+        call_command("inventory_check", stdout=io.StringIO())
+    Item.objects.filter(sku="HW-HINGE").update(on_hand=F("on_hand") - 1)

@@ -194,3 +194,40 @@ def test_reservations_respect_what_starving_orders_are_owed(customer):
     newer = released(customer, suit_spec(fabric="cashmere-grey"))
     assert newer.status == "awaiting_material"
     assert material_allocate_waiting() == [old.number]
+
+
+def ledger():
+    return list(LedgerEntry.objects.order_by("pk").values_list("item_id", "reason", "on_hand_delta",
+                                                               "reserved_delta", "source"))  # fmt: skip
+
+
+def test_allocation_twice_or_after_a_crash_leaves_the_same_ledger(customer, monkeypatch):
+    set_stock("FAB-CASHMERE-GREY", Decimal("0"))
+    pos = [released(customer, suit_spec(fabric="cashmere-grey")) for _ in range(3)]
+    set_stock("FAB-CASHMERE-GREY", Decimal("100"))
+    before = ledger()
+    # a run that dies after writing the stock levels, before its ledger rows
+
+    def die(*args, **kwargs):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(LedgerEntry.objects, "bulk_create", die)
+    with pytest.raises(RuntimeError):
+        material_allocate_waiting()
+    assert ledger() == before and Item.objects.get(sku="FAB-CASHMERE-GREY").reserved == 0
+    monkeypatch.undo()
+    # re-run, then run again
+    assert material_allocate_waiting() == [po.number for po in pos]
+    once = ledger()
+    assert material_allocate_waiting() == []
+    assert ledger() == once
+
+
+def test_finishing_twice_consumes_once(customer, operator, operator_api):
+    po = released(customer)
+    cut = run_to(po, "cut", operator)
+    operation_finish(operation_id=cut.pk, user=operator)
+    once = ledger()
+    again = operator_api.post(f"/api/v1/production/operations/{cut.pk}/finish/", {}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "not_in_progress"
+    assert ledger() == once
