@@ -281,7 +281,12 @@ def operation_finish(
     if scrap_quantity:
         item_id = _scrap_item(po, operation, scrap_quantity, scrap_item)
         operation.scrap_quantity += scrap_quantity
-        if not stock.stock_scrap(item_id=item_id, quantity=scrap_quantity, source=source, user=user):
+        scrap_covered = stock.stock_scrap(item_id=item_id, quantity=scrap_quantity, source=source, user=user)
+        # Stock moved (or an order now waits): re-allocate after commit, as a receipt does.
+        from production.tasks import allocate_material_task
+
+        allocate_material_task.delay_on_commit()
+        if not scrap_covered:
             _await_replacement(po, operation, item_id, scrap_quantity)
             return operation
     now = timezone.now()

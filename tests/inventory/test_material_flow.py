@@ -231,3 +231,19 @@ def test_finishing_twice_consumes_once(customer, operator, operator_api):
     again = operator_api.post(f"/api/v1/production/operations/{cut.pk}/finish/", {}, format="json")
     assert again.status_code == 409 and again.json()["code"] == "not_in_progress"
     assert ledger() == once
+
+
+def test_a_cancellation_gives_its_cloth_to_the_waiting_order(customer, django_capture_on_commit_callbacks):
+    from orders.services import order_cancel
+
+    set_stock("FAB-CASHMERE-GREY", Decimal("0"))
+    holder = released(customer, suit_spec(fabric="cashmere-grey"))
+    set_stock("FAB-CASHMERE-GREY", cashmere_need(holder))
+    assert material_allocate_waiting() == [holder.number]
+    waiting = released(customer, suit_spec(fabric="cashmere-grey"))
+    assert waiting.status == "awaiting_material"
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=holder.order_line.order, user=customer)
+    assert ProductionOrder.objects.get(pk=waiting.pk).status == "planned"
+    cloth = Item.objects.get(sku="FAB-CASHMERE-GREY")
+    assert cloth.reserved == cashmere_need(waiting) <= cloth.on_hand
