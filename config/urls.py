@@ -27,6 +27,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", account_views.signup, name="signup"),
     path("planner/", include("production.urls_pages")),
+    path("floor/", include("production.urls_floor")),
     path("", include("orders.urls_pages")),
 ]
 

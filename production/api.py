@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -121,3 +123,24 @@ class ShortageListApi(APIView):
 
             self._paginator = PageNumberPagination()
         return self._paginator
+
+
+class TravelerPdfApi(APIView):
+    """Operators, planners and staff print a production order's traveler (job card)."""
+
+    permission_classes = [IsAuthenticated, IsShopFloor]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request: Request, number: str) -> HttpResponse:
+        from bom.selectors import spec_display
+        from production.travelers import traveler_pdf
+
+        po = selectors.production_order_for_traveler(number=number)
+        pdf = traveler_pdf(
+            po,
+            spec_rows=spec_display(po.order_line.product_version, po.order_line.spec),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="traveler-{po.number}.pdf"'
+        return response

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from config.errors import NotFound
 from inventory.models import Item, PurchaseOrder
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
 from production.scheduling import Job, Op, ShiftCalendar, schedule_forward
@@ -234,3 +235,19 @@ def _qty(value: Decimal, decimals: int) -> str:
 
 def _ceil(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_CEILING)
+
+
+def production_order_for_traveler(*, number: str) -> ProductionOrder:
+    """A production order with all a traveler prints. Raises NotFound."""
+    po = (
+        ProductionOrder.objects.select_related("order_line__order", "order_line__product_version")
+        .prefetch_related(
+            Prefetch("operations", queryset=Operation.objects.select_related("work_center").order_by("sequence")),
+            Prefetch("materials", queryset=MaterialRequirement.objects.select_related("item").order_by("item__sku")),
+        )
+        .filter(number=number)
+        .first()
+    )
+    if po is None:
+        raise NotFound("There is no such production order.")
+    return po

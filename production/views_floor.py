@@ -1,0 +1,112 @@
+"""The shop floor's pages: a station's queue, and the operation a scanned traveler opens."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import is_operator, is_staff, page_requires
+from config.errors import DomainError, NotFound
+from production import selectors, services
+from production.models import Operation, WorkCenter
+from production.tasks import replan_task
+
+
+def _shop_floor(user: object) -> bool:
+    return is_operator(user) or is_staff(user)
+
+
+floor_only = page_requires(_shop_floor, "Only operators, planners and staff may use the shop floor.")
+operators_only = page_requires(is_operator, "Only operators and planners start and finish operations.")
+
+
+@login_required
+@floor_only
+@require_GET
+def floor_home(request: HttpRequest) -> HttpResponse:
+    """Operators, planners, staff: pick a station."""
+    return render(request, "floor/home.html", {"work_centers": selectors.work_center_list()})
+
+
+@login_required
+@floor_only
+@require_GET
+def station_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Operators, planners, staff: a station's open operations in planned order."""
+    work_center = WorkCenter.objects.filter(code=code).first()
+    if work_center is None:
+        raise Http404("There is no such work center.")
+    operations = selectors.work_center_operations(work_center)[:200]
+    return render(request, "floor/station.html", {"work_center": work_center, "operations": operations})
+
+
+@login_required
+@floor_only
+@require_GET
+def production_order_page(request: HttpRequest, number: str) -> HttpResponse:
+    """Operators, planners, staff: a production order's operations (the traveler's header code)."""
+    try:
+        po = selectors.production_order_for_traveler(number=number)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "floor/production_order.html", {"po": po})
+
+
+@login_required
+@floor_only
+@require_GET
+def operation_page(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Operators, planners, staff: the operation a traveler's code names, with its actions."""
+    operation = (
+        Operation.objects.select_related("production_order__order_line__order", "work_center")
+        .prefetch_related("predecessors")
+        .filter(pk=operation_id)
+        .first()
+    )
+    if operation is None:
+        raise Http404("There is no such operation.")
+    materials = operation.production_order.materials.filter(operation_key=operation.key).select_related("item")
+    return render(request, "floor/operation.html", {"op": operation, "materials": materials})
+
+
+@login_required
+@operators_only
+@require_POST
+def operation_start_action(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Operators and planners start the operation."""
+    try:
+        services.operation_start(operation_id=operation_id, user=request.user)
+        replan_task.delay_on_commit()
+        messages.success(request, "Started.")
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("floor:operation", operation_id=operation_id)
+
+
+@login_required
+@operators_only
+@require_POST
+def operation_finish_action(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Operators and planners finish the operation, reporting any scrap."""
+    try:
+        scrap = Decimal(request.POST.get("scrap_quantity") or "0")
+    except InvalidOperation:
+        messages.error(request, "Scrap must be a number.")
+        return redirect("floor:operation", operation_id=operation_id)
+    try:
+        operation = services.operation_finish(operation_id=operation_id, user=request.user, scrap_quantity=scrap)
+        replan_task.delay_on_commit()
+        if operation.status == Operation.Status.DONE:
+            messages.success(request, "Finished.")
+        else:
+            messages.error(request, "There is no material to replace the scrap: the order waits for it.")
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("floor:operation", operation_id=operation_id)
