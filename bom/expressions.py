@@ -64,13 +64,29 @@ class NameInfo:
 class Expression:
     """A checked, compiled expression. Build it with `parse`."""
 
-    __slots__ = ("source", "names", "type", "_fn")
+    __slots__ = ("source", "names", "type", "_fn", "tree", "_constants")
 
-    def __init__(self, source: str, names: frozenset[str], type_: ValueType, fn: Fn) -> None:
+    def __init__(
+        self,
+        source: str,
+        names: frozenset[str],
+        type_: ValueType,
+        fn: Fn,
+        tree: ast.expr | None = None,
+        constants: dict[int, object] | None = None,
+    ) -> None:
         self.source = source
         self.names = names  # the option keys it reads
         self.type = type_  # static result type, when known
         self._fn = fn
+        # The checked syntax tree, for the configurator's compiler (bom.configurator.symbolic),
+        # which reads it again symbolically; its literals are looked up with `literal`.
+        self.tree = tree
+        self._constants = constants or {}
+
+    def literal(self, node: ast.expr) -> object:
+        """The exact value of a literal of `tree` (a Decimal for a number, never a float)."""
+        return self._constants[id(node)]
 
     def evaluate(self, env: Env) -> Any:
         """The value on `env` (option key -> value). Raises MissingValue or ExpressionError."""
@@ -105,7 +121,7 @@ def parse(source: str, *, names: Mapping[str, NameInfo] | None = None) -> Expres
     _check_size(tree.body)
     compiler = _Compiler(source.strip(), names)
     fn, type_ = compiler.compile(tree.body)
-    return Expression(source, frozenset(compiler.used), type_, fn)
+    return Expression(source, frozenset(compiler.used), type_, fn, tree.body, compiler.constants)
 
 
 def _check_size(root: ast.expr) -> None:
@@ -199,6 +215,7 @@ class _Compiler:
         self.source = source
         self.names = names
         self.used: set[str] = set()
+        self.constants: dict[int, object] = {}
 
     def error(self, node: ast.AST, message: str) -> ExpressionError:
         return ExpressionError(message, column=_column(node))
@@ -213,6 +230,11 @@ class _Compiler:
     # -- leaves ----------------------------------------------------------------------------
 
     def constant(self, node: ast.Constant) -> object:
+        value = self.read_constant(node)
+        self.constants[id(node)] = value
+        return value
+
+    def read_constant(self, node: ast.Constant) -> object:
         value = node.value
         if isinstance(value, (bool, str)):
             return value

@@ -11,7 +11,7 @@ from bom.configurator import CompiledProduct, compile_product
 from bom.models import Choice, Option, ProductVersion
 from config.errors import NotFound
 
-_engines: dict[int, CompiledProduct] = {}
+_engines: dict[tuple[int, Any], CompiledProduct] = {}
 _engines_lock = Lock()
 
 
@@ -153,7 +153,10 @@ def engine_for(version: ProductVersion) -> CompiledProduct:
     with the facts frozen at publish; a draft is compiled afresh with today's facts (preview).
     Raises CatalogError for a draft that does not compile."""
     if version.status != ProductVersion.Status.DRAFT:
-        engine = _engines.get(version.pk)
+        # Keyed by id and publication time, so a database that reuses ids (SQLite) never gets a
+        # stale engine.
+        key = (version.pk, version.published_at)
+        engine = _engines.get(key)
         if engine is not None:
             return engine
         engine = compile_product(definition_for(version), version.resources)
@@ -162,7 +165,7 @@ def engine_for(version: ProductVersion) -> CompiledProduct:
         engine = compile_product(definition, resources_for(definition))
     if version.status != ProductVersion.Status.DRAFT:
         with _engines_lock:
-            _engines[version.pk] = engine
+            _engines[(version.pk, version.published_at)] = engine
     return engine
 
 

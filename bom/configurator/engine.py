@@ -8,6 +8,8 @@ from typing import Any
 
 import networkx as nx
 
+from bom.configurator import domains as compiled_domains
+from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem
 from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, price
@@ -26,6 +28,8 @@ from bom.configurator.search import (
     rule_holds,
 )
 from bom.expressions import ExpressionError, MissingValue
+
+AnySolver = Solver | compiled_domains.CompiledSolver
 
 NON_FIELD = "non_field_errors"
 REQUIRED = "This option is required."
@@ -60,7 +64,10 @@ def compile_product(definition: Mapping[str, Any], resources: Mapping[str, Any])
 
 
 class CompiledProduct:
-    """A product definition compiled for configuring; immutable and safe to share between threads."""
+    """A product definition compiled for configuring; immutable and safe to share between threads.
+
+    `warnings` lists what does not stop publishing but an author should know: rules that are not
+    linear in the numbers (bom.configurator.analysis reports more)."""
 
     def __init__(self, parts: Definition) -> None:
         self.slug = parts.slug
@@ -78,6 +85,17 @@ class CompiledProduct:
         self._bom = _preorder(parts.bom)
         self._routing = _topological(parts.routing)
         self._components = tuple(build_components(list(self._options), list(self._rules)))
+        # Each component with rules or conditions compiled for fast exact domains (compiled.py);
+        # the reference search (search.py) stays for what a model cannot hold.
+        self._models: dict[int, Model] = {}
+        self.warnings: list[Problem] = []
+        for component in self._components:
+            if component.free:
+                continue
+            model = Model(component.order, component.rules)
+            self.warnings.extend(model.warnings)
+            if model.encodable({o.key: o.default for o in model.options if o.default is not None}):
+                self._models[component.index] = model
 
     # -- description -----------------------------------------------------------------------
 
@@ -105,22 +123,41 @@ class CompiledProduct:
         price, BOM, routing and footprint (API.md's configure answer, without product, version and
         ship date). `normalized_spec` is the cleaned spec with the defaults that apply.
         """
+        return self._configure(spec, strict, compiled=True)
+
+    def configure_reference(self, spec: Mapping[str, object], *, strict: bool = False) -> dict[str, Any]:
+        """`configure` on the reference search (search.py): a value-by-value search over the grid,
+        exact and slow; the baseline of tests and benchmarks."""
+        return self._configure(spec, strict, compiled=False)
+
+    def _solver(self, compiled: bool = True) -> AnySolver:
+        return compiled_domains.CompiledSolver(self._models) if compiled else Solver()
+
+    def _configure(self, spec: Mapping[str, object], strict: bool, *, compiled: bool) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
         given = self._clean(spec, errors)
-        solver = Solver()
+        shared = self._solver(compiled)
         values: dict[str, object] = {}
         applicable: set[str] = set()
         domains: dict[str, dict[str, Any]] = {}
         missing: list[str] = []
         for component in self._components:
             mine = {k: v for k, v in given.items() if k in component.keys}
+            solver: AnySolver = shared
+            fast = isinstance(shared, compiled_domains.CompiledSolver) and shared.usable(component, mine)
+            if isinstance(shared, compiled_domains.CompiledSolver) and not fast:
+                solver = shared.reference
             base = self._base_without_inapplicable(solver, component, mine, errors)
             keys = [
                 o.key
                 for o in component.options
                 if base.status[o.key] is True or (base.status[o.key] is None and o.key in base.values)
             ]
-            answer = component_domains(solver, component, mine, base, keys)
+            if fast and not component.free:
+                assert isinstance(solver, compiled_domains.CompiledSolver)
+                answer = compiled_domains.component_domains(solver, component, mine, base, keys)
+            else:
+                answer = component_domains(solver, component, mine, base, keys)  # type: ignore[arg-type]
             domains.update(answer.domains)
             applicable.update(keys)
             values.update(base.values)
@@ -186,7 +223,7 @@ class CompiledProduct:
         return given
 
     def _base_without_inapplicable(
-        self, solver: Solver, component: Component, mine: dict[str, object], errors: dict[str, list[str]]
+        self, solver: AnySolver, component: Component, mine: dict[str, object], errors: dict[str, list[str]]
     ) -> Base:
         """The component's base, after refusing the values of options that do not apply."""
         while True:
@@ -228,7 +265,7 @@ class CompiledProduct:
 
     def _conflict_errors(
         self,
-        solver: Solver,
+        solver: AnySolver,
         component: Component,
         mine: Mapping[str, object],
         answer: ComponentAnswer,
@@ -242,11 +279,25 @@ class CompiledProduct:
             value = mine[option.key]
             if value in answer.feasible[option.key]:
                 continue
-            reason = explain(solver, component, option, value, answer.bases[option.key].values)
+            own = answer.bases[option.key].values
+            if isinstance(solver, compiled_domains.CompiledSolver):
+                reason = compiled_domains.explain(solver, component, option, value, own)
+            else:
+                reason = explain(solver, component, option, value, own)
             errors.setdefault(option.key, []).append(reason)
             reported = True
         if not reported:
-            errors.setdefault(NON_FIELD, []).append("No valid configuration is possible with these choices.")
+            # Every value is fine without the others: name a minimal set that cannot go together.
+            if isinstance(solver, compiled_domains.CompiledSolver):
+                keep = compiled_domains.minimal_conflict(solver, component, {}, answer.base.values)
+            else:
+                keep = _deletion_filter(solver, component, answer.base.values)
+            message = (
+                f"These choices cannot be combined: {chosen(keep, answer.base.values)}."
+                if keep
+                else "No valid configuration is possible with these choices."
+            )
+            errors.setdefault(NON_FIELD, []).append(message)
 
     def _final_env(
         self, values: Mapping[str, object], given: Mapping[str, object], errors: dict[str, list[str]]
@@ -295,7 +346,7 @@ class CompiledProduct:
 
     def find_valid_configuration(self) -> dict[str, object] | None:
         """A complete valid spec (JSON values, defaults included), or None if there is none."""
-        solver = Solver()
+        solver = self._solver()
         spec: dict[str, object] = {}
         for component in self._components:
             base = build_base(solver, component, {})
@@ -312,7 +363,7 @@ class CompiledProduct:
     def _sample_configurations(self) -> list[dict[str, object]] | None:
         """Valid configurations (as formula environments) that try every choice and boolean value
         and each number's extremes somewhere; None when there is no valid configuration at all."""
-        solver = Solver()
+        solver = self._solver()
         per_component: list[list[dict[str, object]]] = []
         for component in self._components:
             base = build_base(solver, component, {})
@@ -345,7 +396,7 @@ class CompiledProduct:
         return samples
 
     def _infeasible_rules(self) -> list[str]:
-        solver = Solver()
+        solver = self._solver()
         stuck: list[str] = []
         for component in self._components:
             if solver.solve(component, build_base(solver, component, {}).values) is None:
@@ -366,6 +417,16 @@ class CompiledProduct:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _deletion_filter(solver: Solver, component: Component, values: Mapping[str, object]) -> list[Option]:
+    """A minimal subset of `values` (in display order) that no valid configuration keeps."""
+    keep = [o for o in component.options if o.key in values]
+    for candidate in list(keep):
+        trial = [o for o in keep if o is not candidate]
+        if not solver.feasible(component, {o.key: values[o.key] for o in trial}):
+            keep = trial
+    return keep
 
 
 def _clean_value(option: Option, raw: object) -> tuple[object, list[str]]:

@@ -112,6 +112,9 @@ class Operation:
     setup_family: Expression | None
 
 
+ROUNDINGS = ("up", "half_up")
+
+
 @dataclass(frozen=True)
 class Item:
     sku: str
@@ -119,6 +122,7 @@ class Item:
     uom: str
     decimals: int
     co2e_kg: Decimal
+    rounding: str = "up"  # how a quantity after scrap is rounded to `decimals`: up, or half_up
 
 
 @dataclass(frozen=True)

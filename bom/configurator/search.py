@@ -1,4 +1,9 @@
-"""Exact, backtrack-free domains by search over independent components.
+"""Exact, backtrack-free domains by search over independent components: the reference engine.
+
+The configurator answers from the compiled components (compiled.py, domains.py); this search,
+value by value over each option's grid, is the reference they are tested against, the fallback
+for what a compiled component cannot hold, and the benchmarks' baseline. Its bases, components
+and explanation texts are shared by both.
 
 Options that share a rule, or where one's condition (`when`) reads the other, form a component;
 components are independent, so a spec is feasible when each of its components is, and a domain
@@ -20,9 +25,9 @@ the rules or conditions that read it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -143,7 +148,10 @@ class _Plan:
         self.checks = tuple(tuple(c) for c in checks)
         self.before = tuple(before)
 
-    def solve(self, env: Env, forced_key: str | None, forced_value: object) -> Solution | None:
+    def solve(
+        self, env: Env, forced_key: str | None, forced_value: object, keep: Mapping[str, object] | None = None
+    ) -> Solution | None:
+        keep = keep or {}
         for check in self.before:
             if not check(env):
                 return None
@@ -162,7 +170,12 @@ class _Plan:
                 if key == forced_key:
                     return False
                 return all(check(env) for check in checks[i]) and assign(i + 1)
-            values = (forced_value,) if key == forced_key else option.search_values
+            if key == forced_key:
+                values: tuple[object, ...] = (forced_value,)
+            elif key in keep:
+                values = (keep[key],)
+            else:
+                values = option.search_values
             for value in values:
                 if value is UNSET:
                     env.pop(key, None)
@@ -194,13 +207,15 @@ class Solver:
         base: Mapping[str, object],
         forced_key: str | None = None,
         forced_value: object = None,
+        keep: Mapping[str, object] | None = None,
     ) -> Solution | None:
-        """A complete valid assignment of the component keeping `base` (and forced_key=value)."""
+        """A complete valid assignment of the component keeping `base` (and forced_key=value);
+        each option of `keep` takes its value there if it applies."""
         cache_key = (component.index, frozenset(base))
         plan = self._plans.get(cache_key)
         if plan is None:
             plan = self._plans[cache_key] = _Plan(component, cache_key[1])
-        return plan.solve(dict(base), forced_key, forced_value)
+        return plan.solve(dict(base), forced_key, forced_value, keep)
 
     def feasible(self, component: Component, base: Mapping[str, object]) -> bool:
         return self.solve(component, base) is not None
@@ -249,10 +264,23 @@ def condition_status(option: Option, env: Mapping[str, object], status: Mapping[
         return False
 
 
-def build_base(solver: Solver, component: Component, given: Mapping[str, object], exclude: str | None = None) -> Base:
+class Searcher(Protocol):
+    """What building a base needs of a solver (the reference Solver, or domains.CompiledSolver)."""
+
+    def feasible(self, component: Component, base: Mapping[str, object]) -> bool: ...
+
+
+def build_base(
+    solver: Searcher,
+    component: Component,
+    given: Mapping[str, object],
+    exclude: str | None = None,
+    known: Mapping[str, object] | None = None,
+) -> Base:
     """The customer's values of the component (without `exclude`), defaults filled where they apply.
 
     A default is filled only if the result stays feasible, so a default never causes an error.
+    `known`: values known to be feasible together (a subset of them needs no search).
     """
     values = {k: v for k, v in given.items() if k in component.keys and k != exclude}
     env = dict(values)
@@ -264,7 +292,9 @@ def build_base(solver: Solver, component: Component, given: Mapping[str, object]
             continue
         if option.default is not None:
             values[option.key] = env[option.key] = option.default
-            if not component.free and not solver.feasible(component, values):
+            if component.free or (known is not None and all(k in known and known[k] == v for k, v in values.items())):
+                continue
+            if not solver.feasible(component, values):
                 del values[option.key], env[option.key]
         elif option.type == "text" and not option.required:
             env[option.key] = ""
@@ -354,7 +384,7 @@ class ComponentAnswer:
     base: Base
     applicable: list[str]
     domains: dict[str, dict[str, Any]]
-    feasible: dict[str, list[object]]  # key -> values with a valid completion
+    feasible: dict[str, Collection[object]]  # key -> values with a valid completion
     bases: dict[str, Base]  # key -> the base its domain was computed on
     solution: Solution | None  # a completion of the whole base, if any
 
@@ -459,10 +489,8 @@ def _valid_once_dependents_drop(
     if not dependents:
         return False
     relaxed = {k: v for k, v in values.items() if k not in dependents}
-    solution = solver.solve(component, relaxed, option.key, value)
-    return solution is not None and all(
-        not solution.status.get(d, True) or solution.env.get(d, UNSET) == values[d] for d in dependents
-    )
+    solution = solver.solve(component, relaxed, option.key, value, keep={d: values[d] for d in dependents})
+    return solution is not None
 
 
 def _record(solution: Solution, supported: set[tuple[str, object]], solutions: list[Solution]) -> None:

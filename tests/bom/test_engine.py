@@ -672,3 +672,194 @@ def test_choice_domains_equal_brute_force(data):
     has_conflict = any(msg != "This option is required." for msgs in result["errors"].values() for msg in msgs)
     assert has_conflict is not extendable
     assert result["valid"] is (extendable and len(spec) == len(definition["options"]))
+
+
+# -- the compiled engine ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {},
+        {"colour": "green"},
+        {"collar": "button", "size_cm": "40.5"},
+        {"pocket_side": "left"},
+        {"colour": "green", "collar": "button"},
+        {**FULL, "with_pocket": True},
+        FULL,
+    ],
+)
+def test_the_compiled_engine_answers_like_the_reference_search(spec):
+    # given the shirt and a spec, when configured by the compiled engine and by the reference
+    # search, then the answers are the same
+    product = shirt()
+    assert product.configure(spec) == product.configure_reference(spec)
+
+
+def box(rules, options=None, resources=None):
+    """A small product: width and height in cm, a finish, and `rules`."""
+    definition = {
+        "slug": "box", "name": "Box", "currency": "CNY", "base_price": "10",
+        "options": options or [
+            {"key": "width_cm", "label": "Width", "type": "number", "unit": "cm", "min": "1", "max": "6"},
+            {"key": "height_cm", "label": "Height", "type": "number", "unit": "cm", "min": "1", "max": "6"},
+            {"key": "finish", "label": "Finish", "type": "choice", "choices": [
+                {"value": "raw", "label": "Raw"}, {"value": "lacquer", "label": "Lacquer"}]},
+            {"key": "engraving", "label": "Engraving", "type": "text", "required": False, "max_length": 8},
+        ],
+        "rules": [{"key": f"r{i}", "expr": expr, "message": f"Rule {i}."} for i, expr in enumerate(rules)],
+    }  # fmt: skip
+    return compile_product(definition, resources or {})
+
+
+def test_a_rule_that_multiplies_numbers_compiles_with_a_warning_and_stays_exact():
+    # given an area limit that is not linear in the numbers
+    product = box(["width_cm * height_cm <= 8 or finish == 'raw'"])
+    # then compiling warns, naming the rule
+    assert [w.path for w in product.warnings] == ["rules[0].expr"]
+    assert "not linear in the numbers" in product.warnings[0].message
+    # and the domains are exact: lacquer allows 2 x 4 but not 3 x 3
+    result = product.configure({"finish": "lacquer", "width_cm": 2})
+    assert result["domains"]["height_cm"]["ranges"] == [["1", "4"]]
+    result = product.configure({"finish": "lacquer", "height_cm": 3})
+    assert result["domains"]["width_cm"]["ranges"] == [["1", "2"]]
+    assert product.configure({"width_cm": 3, "height_cm": 3})["domains"]["finish"]["choices"] == ["raw"]
+    for spec in ({}, {"finish": "lacquer"}, {"width_cm": 4}, {"width_cm": 3, "height_cm": 3}):
+        assert product.configure(spec) == product.configure_reference(spec)
+
+
+def test_a_rule_the_compiler_cannot_read_is_checked_by_evaluation():
+    # given a division by an option (not linear: checked by evaluating, numbers scanned)
+    product = box(["width_cm / height_cm <= 2"])
+    assert "checked by evaluating it" in product.warnings[0].message
+    # then domains are still exact
+    assert product.configure({"height_cm": 2})["domains"]["width_cm"]["ranges"] == [["1", "4"]]
+    assert product.configure({"width_cm": 5})["domains"]["height_cm"]["ranges"] == [["3", "6"]]
+
+
+def test_linear_rules_compile_without_warnings():
+    assert box(["width_cm <= height_cm + 1", "finish != 'lacquer' or 2 * width_cm >= 5"]).warnings == []
+
+
+def test_a_typed_text_that_a_rule_reads_is_any_text_but_the_ones_it_names():
+    # given a rule that reads an optional text
+    product = box(["engraving == '' or finish == 'lacquer'", "engraving != 'VOID' or width_cm > 5"])
+    # when a text is typed, then the rule applies to it; an unset text reads as ''
+    assert product.configure({})["domains"]["finish"]["choices"] == ["raw", "lacquer"]
+    finish = product.configure({"engraving": "Hi"})["domains"]["finish"]
+    assert finish["choices"] == ["lacquer"]
+    assert finish["excluded"] == {"raw": "Rule 0. (you chose Engraving: 'Hi')"}
+    # and a text the rules name is told apart from others
+    assert product.configure({"engraving": "VOID"})["domains"]["width_cm"]["ranges"] == [["6", "6"]]
+    assert product.configure({"engraving": "VOIDS"})["domains"]["width_cm"]["ranges"] == [["1", "6"]]
+    for spec in ({"engraving": "Hi"}, {"engraving": "VOID", "finish": "raw"}):
+        assert product.configure(spec) == product.configure_reference(spec)
+
+
+def test_an_invalid_complete_spec_names_a_minimal_set_of_conflicting_choices():
+    # given two rules that conflict only through an optional flag left unset
+    definition = {
+        "slug": "abc", "name": "ABC", "currency": "CNY", "base_price": "1",
+        "options": [
+            {"key": k, "label": k.upper(), "type": "choice",
+             "choices": [{"value": "x", "label": "Ex"}, {"value": "y", "label": "Why"}]}
+            for k in ("a", "b", "c")
+        ] + [{"key": "flag", "label": "Flag", "type": "boolean"}],
+        "rules": [
+            {"key": "r1", "expr": "flag or a == 'x'", "message": "A y needs the flag."},
+            {"key": "r2", "expr": "not flag or b == 'x'", "message": "The flag needs B x."},
+        ],
+    }  # fmt: skip
+    product = compile_product(definition, {})
+    # when every required option is set, and no rule alone is broken yet
+    result = product.configure({"a": "y", "b": "y", "c": "x"})
+    # then each conflicting choice names the minimal set it conflicts with (not C, not itself)
+    assert result["complete"] is True and result["valid"] is False
+    assert result["errors"] == {
+        "a": ["Not possible together with B: Why."],
+        "b": ["Not possible together with A: Why."],
+    }
+
+
+def test_a_conflict_without_a_culprit_value_names_the_choices_that_cannot_be_combined():
+    from bom.configurator.domains import CompiledSolver, minimal_conflict
+
+    # given a product where A x and B x conflict only with C x (each pair is fine)
+    definition = {
+        "slug": "abc", "name": "ABC", "currency": "CNY", "base_price": "1",
+        "options": [
+            {"key": k, "label": k.upper(), "type": "choice",
+             "choices": [{"value": "x", "label": "Ex"}, {"value": "y", "label": "Why"}]}
+            for k in ("a", "b", "c", "d")
+        ],
+        "rules": [{"key": "r", "expr": "not (a == 'x' and b == 'x' and c == 'x')", "message": "No."}],
+    }  # fmt: skip
+    product = compile_product(definition, {})
+    component = product._components[0]
+    solver = CompiledSolver(product._models)
+    # then the deletion filter names exactly those three, in display order
+    keep = minimal_conflict(solver, component, {}, {"d": "x", "a": "x", "b": "x", "c": "x"})
+    assert [o.key for o in keep] == ["a", "b", "c"]
+
+
+# -- units and rounding ----------------------------------------------------------------------------
+
+
+def rounded(items, lines):
+    definition = {
+        "slug": "kit", "name": "Kit", "currency": "CNY", "base_price": "1",
+        "options": [{"key": "n", "label": "N", "type": "number", "min": "1", "max": "3"}],
+        "bom": lines,
+    }  # fmt: skip
+    resources = {"items": items, "work_centers": {}, "grid_co2e_kg_per_kwh": "0.5"}
+    result = compile_product(definition, resources).configure({"n": 1})
+    assert result["valid"], result["errors"]
+    return [line["quantity"] for line in result["bom"]]
+
+
+def test_quantities_after_scrap_round_up_to_the_items_decimals():
+    items = {
+        "BTN": {"name": "Button", "uom": "pcs", "decimals": 0, "co2e_kg": "0"},
+        "CLOTH": {"name": "Cloth", "uom": "m", "decimals": 2, "co2e_kg": "0"},
+        "BOARD": {"name": "Board", "uom": "m2", "decimals": 2, "co2e_kg": "0"},
+    }
+    lines = [
+        # 6 buttons + 5% scrap = 6.3: whole buttons, so 7
+        {"key": "b", "item": "BTN", "quantity": "6", "scrap_pct": "5"},
+        # 1.5 m + 3% = 1.545 m: to the centimetre, up
+        {"key": "c", "item": "CLOTH", "quantity": "1.5", "scrap_pct": "3"},
+        # 0.6 x 0.4 m2 + 10% = 0.264 m2: to 0.01 m2, up
+        {"key": "d", "item": "BOARD", "quantity": "0.6 * 0.4", "scrap_pct": "10"},
+        # exact quantities stay as they are
+        {"key": "e", "item": "CLOTH", "quantity": "1.25"},
+    ]
+    assert rounded(items, lines) == ["7", "1.55", "0.27", "1.25"]
+
+
+def test_an_item_may_round_half_up_instead():
+    items = {
+        "GLUE": {"name": "Glue", "uom": "kg", "decimals": 1, "co2e_kg": "0", "rounding": "half_up"},
+        "TAPE": {"name": "Tape", "uom": "m", "decimals": 1, "co2e_kg": "0", "rounding": "up"},
+    }
+    lines = [
+        {"key": "a", "item": "GLUE", "quantity": "0.24"},
+        {"key": "b", "item": "GLUE", "quantity": "0.25"},
+        {"key": "c", "item": "TAPE", "quantity": "0.21"},
+    ]
+    assert rounded(items, lines) == ["0.2", "0.3", "0.3"]
+
+
+def test_an_unknown_rounding_is_refused():
+    definition = {
+        "slug": "kit", "name": "Kit", "currency": "CNY", "base_price": "1",
+        "options": [{"key": "n", "label": "N", "type": "number", "min": "1", "max": "3"}],
+        "bom": [{"key": "a", "item": "GLUE", "quantity": "1"}],
+    }  # fmt: skip
+    resources = {
+        "items": {"GLUE": {"name": "Glue", "uom": "kg", "decimals": 1, "co2e_kg": "0", "rounding": "down"}},
+        "work_centers": {},
+        "grid_co2e_kg_per_kwh": "0.5",
+    }
+    assert ("resources.items.GLUE.rounding", "'down' is not one of: up, half_up") in catalog_problems(
+        definition, resources
+    )

@@ -1,0 +1,141 @@
+"""Publish-time analysis: what an author should look at before publishing a product."""
+
+import copy
+import sys
+from pathlib import Path
+
+from bom.configurator import compile_product
+from bom.configurator.analysis import Finding, analyse, analyse_definition
+from bom.configurator.synthetic import synthetic_product
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_demo_catalog import product as demo_product  # noqa: E402
+
+RESOURCES = {
+    "items": {
+        "BOARD": {"name": "Board", "uom": "m2", "decimals": 2, "co2e_kg": "1"},
+        "SCREW": {"name": "Screw", "uom": "pcs", "decimals": 0, "co2e_kg": "0.01"},
+    },
+    "work_centers": {"SAW": {"name": "Saw", "power_kw": "3"}},
+    "grid_co2e_kg_per_kwh": "0.5",
+}
+
+SHELF = {
+    "slug": "shelf",
+    "name": "Shelf",
+    "currency": "CNY",
+    "base_price": "100",
+    "options": [
+        {"key": "width_mm", "label": "Width", "type": "number", "unit": "mm", "min": "300", "max": "900"},
+        {
+            "key": "material",
+            "label": "Material",
+            "type": "choice",
+            "choices": [
+                {"value": "pine", "label": "Pine"},
+                {"value": "oak", "label": "Oak"},
+                {"value": "glass", "label": "Glass"},
+            ],
+        },
+        {
+            "key": "brackets",
+            "label": "Brackets",
+            "type": "choice",
+            "choices": [{"value": "steel", "label": "Steel"}, {"value": "brass", "label": "Brass"}],
+        },
+        {"key": "lip", "label": "Front lip", "type": "boolean", "default": False, "when": "material == 'glass'"},
+    ],
+    "rules": [
+        {"key": "no_glass", "expr": "material != 'glass'", "message": "Glass is sold out."},
+        {"key": "oak_steel", "expr": "material != 'oak' or brackets == 'steel'", "message": "Oak on steel."},
+        {"key": "redundant", "expr": "material != 'glass' or width_mm <= 600", "message": "Short glass only."},
+        {"key": "wide", "expr": "width_mm <= 800", "message": "At most 800 mm."},
+    ],
+    "prices": [{"key": "discount", "label": "Discount", "amount": "50 - width_mm / 10"}],
+    "bom": [
+        {"key": "board", "item": "BOARD", "quantity": "width_mm * 0.25 / 1000"},
+        {"key": "screws", "item": "SCREW", "quantity": "12 - width_mm / 50"},
+    ],
+    "routing": [{"key": "cut", "name": "Cut", "work_center": "SAW", "run_minutes": "width_mm / 100"}],
+}
+
+
+def findings_of(definition, resources=RESOURCES):
+    return {(f.severity, f.path): f.message for f in analyse(compile_product(definition, resources))}
+
+
+def test_findings_name_what_can_never_happen_and_what_never_bites():
+    # given a shelf where glass is sold out, so its lip never applies and a glass rule never bites
+    found = findings_of(SHELF)
+    # then analysis names each of them, with the path in the definition
+    assert "material 'glass' can never be chosen" in found["warning", "options[1].choices[2]"]
+    assert "'lip' never applies" in found["warning", "options[3]"]
+    assert "'redundant' never rules anything out" in found["warning", "rules[2].expr"]
+    # and a number only partly reachable
+    assert found["warning", "options[0]"] == "'width_mm': only 300..800 mm can be chosen in a valid configuration"
+    # and nothing about the rules that do bite
+    assert ("warning", "rules[1].expr") not in found and ("warning", "rules[3].expr") not in found
+
+
+def test_formulas_that_go_negative_inside_the_domains_are_found():
+    # given 12 - width / 50 screws: negative from 601 mm; a discount that turns into a surcharge
+    found = findings_of(SHELF)
+    message = found["error", "bom[1].quantity"]
+    assert message.startswith("can be negative (down to -4) (for example with width_mm=800)")
+    assert "checked on" in message and "each number at its extremes" in message
+    assert found["warning", "prices[0].amount"].startswith("can be negative (down to -30)")
+    # and the formulas that stay positive are not named
+    assert ("error", "bom[0].quantity") not in found and ("error", "routing[0].run_minutes") not in found
+
+
+def test_a_division_by_zero_inside_the_domains_is_found():
+    definition = copy.deepcopy(SHELF)
+    definition["routing"][0]["run_minutes"] = "10 / (width_mm - 300) + 5"
+    definition["bom"][1]["quantity"] = "2"
+    definition["prices"] = []
+    # (compile refuses it too: a definition whose only problems are formulas is analysed whole)
+    found = {(f.severity, f.path): f.message for f in analyse_definition(definition, RESOURCES)}
+    assert "division by zero" in found["error", "routing[0].run_minutes"]
+
+
+def test_rules_that_are_not_linear_are_listed():
+    definition = copy.deepcopy(SHELF)
+    definition["options"].append(
+        {"key": "depth_mm", "label": "Depth", "type": "number", "unit": "mm", "min": "100", "max": "400"}
+    )
+    definition["rules"].append({"key": "area", "expr": "width_mm * depth_mm <= 240000", "message": "Too big."})
+    found = findings_of(definition)
+    assert "not linear in the numbers" in found["warning", "rules[4].expr"]
+
+
+def test_an_unsatisfiable_definition_is_an_error():
+    definition = copy.deepcopy(SHELF)
+    definition["rules"].append({"key": "never", "expr": "width_mm > 900", "message": "Never."})
+    found = analyse_definition(definition, RESOURCES)
+    assert found == [
+        Finding(
+            "error",
+            "rules",
+            "no valid configuration: the rules contradict each other (no_glass, oak_steel, redundant, wide, never)",
+        )
+    ]
+
+
+def test_errors_come_first():
+    severities = [f.severity for f in analyse(compile_product(SHELF, RESOURCES))]
+    assert severities == sorted(severities)  # "error" < "warning"
+
+
+def test_the_demo_products_have_no_findings():
+    for slug in ("mtm-suit", "custom-cabinet"):
+        assert analyse(demo_product(slug)) == []
+
+
+def test_a_refrigerator_sized_product_is_analysed():
+    # about 30 options, 45 rules, numbers, a BOM and a routing (bench/bench_configurator.py times it)
+    definition, resources = synthetic_product(
+        seed=4, choice_options=26, values_per_option=7, rules=45, number_options=4, bom_lines=60, operations=12
+    )
+    found = analyse(compile_product(definition, resources))
+    assert all(f.severity in ("error", "warning") and f.path and f.message for f in found)
+    assert not [f for f in found if f.severity == "error"]  # the generator writes sound formulas
