@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from bom import selectors
 from bom.configurator import CatalogError
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
-from bom.services import PublishRefused, version_create_draft, version_publish
+from bom.services import PublishRefused, version_analyse, version_create_draft, version_publish
 from bom.versioning import definition_diff
 
 
@@ -100,9 +100,10 @@ class ProductVersionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
     @admin.display(description="")
     def tools(self, version: ProductVersion) -> str:
         return format_html(
-            '<a href="{}">preview</a> · <a href="{}">changes</a>',
+            '<a href="{}">preview</a> · <a href="{}">changes</a> · <a href="{}">analysis</a>',
             reverse("admin:bom_productversion_preview", args=[version.pk]),
             reverse("admin:bom_productversion_diff", args=[version.pk]),
+            reverse("admin:bom_productversion_analysis", args=[version.pk]),
         )
 
     @admin.action(description="Validate and publish the selected draft versions")
@@ -132,6 +133,17 @@ class ProductVersionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
         spec = {o["key"]: _typed(o, request.GET[o["key"]]) for o in options if request.GET.get(o["key"], "") != ""}
         context.update(options=options, spec=spec, result=selectors.version_configure(version, spec=spec))
         return render(request, "admin/bom/productversion/preview.html", context)
+
+    def analysis_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Staff: what the author should look at before the version goes live (and after)."""
+        version = get_object_or_404(ProductVersion.objects.select_related("product"), pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "version": version,
+            "findings": version_analyse(version=version),
+            "title": f"Analysis of {version}",
+        }
+        return render(request, "admin/bom/productversion/analysis.html", context)
 
     def diff_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Staff: what changed between this version and another (by default, the one before it)."""
@@ -223,4 +235,5 @@ def _version_urls(model_admin: "ProductVersionAdmin") -> list[Any]:
     return [
         path("<int:pk>/preview/", wrap(model_admin.preview_view), name="bom_productversion_preview"),
         path("<int:pk>/diff/", wrap(model_admin.diff_view), name="bom_productversion_diff"),
+        path("<int:pk>/analysis/", wrap(model_admin.analysis_view), name="bom_productversion_analysis"),
     ]

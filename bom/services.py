@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bom.catalog_source import CatalogSource
-from bom.configurator import CatalogError, compile_product
+from bom.configurator.analysis import Finding, analyse_definition
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
 from bom.selectors import definition_for, engine_for, resources_for
 from config.errors import DomainError
@@ -170,10 +170,9 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
         raise PublishRefused([f"version {version.number} is already {version.status}; edit a new draft"])
     definition = definition_for(version)
     resources = resources_for(definition)
-    try:
-        compile_product(definition, resources)
-    except CatalogError as exc:
-        raise PublishRefused([f"{p.path}: {p.message}" for p in exc.problems]) from exc
+    errors = [f"{f.path}: {f.message}" for f in analyse_definition(definition, resources) if f.severity == "error"]
+    if errors:
+        raise PublishRefused(errors)
     ProductVersion.objects.filter(product_id=version.product_id, status=ProductVersion.Status.PUBLISHED).update(
         status=ProductVersion.Status.RETIRED
     )
@@ -221,3 +220,10 @@ def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
 def version_create_draft(*, from_version: ProductVersion) -> ProductVersion:
     """A new draft of the product, a copy of `from_version`: how a published product is edited."""
     return version_create_from_definition(definition=definition_for(from_version), source_file="(edited in admin)")
+
+
+def version_analyse(*, version: ProductVersion) -> list[Finding]:
+    """Publish-time analysis of a version (a draft with today's item facts): errors block publishing."""
+    definition = definition_for(version)
+    resources = version.resources if version.status != ProductVersion.Status.DRAFT else resources_for(definition)
+    return analyse_definition(definition, resources)

@@ -116,3 +116,22 @@ def test_a_contradiction_is_refused_and_located(tmp_path: Path):
     text = "\n".join(refused.value.problems)
     assert "contradiction.yaml, line" in text and "no valid configuration" in text
     assert "red_only" in text and "blue_only" in text
+
+
+def test_admin_shows_the_publish_time_analysis(admin_client):
+    from bom.models import BomLine
+
+    # given a draft whose hinge count goes negative for tall cabinets, and a rule that never bites
+    draft = version_create_draft(from_version=version_get_published(slug="custom-cabinet"))
+    BomLine.objects.filter(version=draft, item_sku="HW-HINGE").update(quantity="4 - height_mm / 500")
+    Rule.objects.create(version=draft, key="always", expr="width_mm >= 300", message="Too narrow.", position=99)
+    page = admin_client.get(reverse("admin:bom_productversion_analysis", args=[draft.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "negative" in html and "always" in html
+    # and publishing it is refused while a formula can go negative
+    with pytest.raises(PublishRefused) as refused:
+        version_publish(version=draft)
+    assert any("negative" in p for p in refused.value.problems)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
