@@ -135,3 +135,17 @@ def test_admin_shows_the_publish_time_analysis(admin_client):
     assert any("negative" in p for p in refused.value.problems)
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_a_routing_cycle_is_refused_at_its_line(tmp_path: Path):
+    cyclic = CATALOG.replace("  - {key: typo, expr: \"color == 'red'\", message: Typo.}\n", "").replace(
+        "  - {key: make, name: Make, work_center: CAB-ASSY, run_minutes: '5', after: [polish]}",
+        "  - {key: make, name: Make, work_center: CAB-ASSY, run_minutes: '5', after: [polish]}\n"
+        "  - {key: polish, name: Polish, work_center: CAB-ASSY, run_minutes: '5', after: [make]}",
+    )
+    bad = tmp_path / "cycle.yaml"
+    bad.write_text(cyclic)
+    with pytest.raises(PublishRefused) as refused:
+        catalog_load_file(path=bad)
+    assert any(p.startswith("cycle.yaml, line 12: routing[0].after") and "cycle" in p for p in refused.value.problems)
+    assert not ProductVersion.objects.filter(product__slug="bad-chair").exists()
