@@ -30,10 +30,6 @@ class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
 
 
-class InsufficientStock(DomainError):
-    code = "insufficient_stock"
-
-
 class SpecInvalid(DomainError):
     """One or more specs break the product's rules; `errors` has DRF's nested shape."""
 

@@ -24,7 +24,7 @@ from production import signals
 from production.allocation import Demand, allocate
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
 from production.scheduling import Job, Op, schedule_forward
-from production.selectors import LOAD_CACHE_KEY, calendar_of, ship_date_after
+from production.selectors import LOAD_CACHE_KEY, calendar_of
 
 Status = ProductionOrder.Status
 
@@ -440,8 +440,3 @@ def production_replan(*, now: datetime | None = None) -> int:
         ProductionOrder.objects.bulk_update(pos, ["planned_finish"], batch_size=500)
     cache.delete(LOAD_CACHE_KEY)
     return len(changed_ops)
-
-
-def promised_date_for(po: ProductionOrder) -> Any:
-    """The ship date the current plan gives this production order (None when it has no plan)."""
-    return ship_date_after(po.planned_finish) if po.planned_finish else None

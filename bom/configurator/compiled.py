@@ -1160,16 +1160,7 @@ class Model:
                 numbers[v] = self.grid_index[v][value]
             else:
                 assign[v] = self.bit_for(v, value)
-        choices = []
-        for name in free:
-            v = self.index[name]
-            mask = self.unset_text.get(v, self.roots[v]) & ~NA
-            bits = []
-            while mask:
-                bit = mask & -mask
-                mask ^= bit
-                bits.append(bit)
-            choices.append((v, bits))
+        choices = self._free_bits(free)
         out = []
         for value in values:
             assign[t] = self.bit_for(t, value)
@@ -1181,6 +1172,20 @@ class Model:
             else:
                 out.append(value)
         return out
+
+    def _free_bits(self, free: list[str]) -> list[tuple[int, list[int]]]:
+        """For each free option, its values as single bits (its own values, or empty if optional)."""
+        choices = []
+        for name in free:
+            v = self.index[name]
+            mask = self.unset_text.get(v, self.roots[v]) & ~NA
+            bits = []
+            while mask:
+                bit = mask & -mask
+                mask ^= bit
+                bits.append(bit)
+            choices.append((v, bits))
+        return choices
 
     def _rule_clauses_hold_somewhere(self, clauses: list[Clause], fixed: Mapping[str, object], free: list[str]) -> bool:
         """Whether some values of `free` (their own values, or empty if optional) satisfy the
@@ -1194,16 +1199,7 @@ class Model:
                 lo[v] = self.grid_index[v][value]
             else:
                 dom[v] = self.bit_for(v, value)
-        choices = []
-        for name in free:
-            v = self.index[name]
-            mask = self.unset_text.get(v, self.roots[v]) & ~NA
-            bits = []
-            while mask:
-                bit = mask & -mask
-                mask ^= bit
-                bits.append(bit)
-            choices.append((v, bits))
+        choices = self._free_bits(free)
         for combination in itertools.product(*(bits for _, bits in choices)):
             for (v, _), bit in zip(choices, combination, strict=True):
                 dom[v] = bit
