@@ -50,3 +50,10 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ServiceBusy(DomainError):
+    """The database kept aborting the transaction to break lock conflicts; nothing was changed."""
+
+    status_code = 503
+    code = "busy"

@@ -6,6 +6,7 @@ the CHECK constraints on Item back the invariant 0 <= reserved <= on_hand whatev
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Case, DecimalField, F, Value, When
 
 from config.errors import InvalidInput, InvalidTransition, NotFound
+from config.transactions import retry_on_conflict
 from inventory.models import MAX_QUANTITY, Item, LedgerEntry, PurchaseOrder, Receipt
 from inventory.signals import stock_received
 
@@ -108,16 +110,20 @@ def stock_scrap(*, item_id: int, quantity: Decimal, source: str, user: Any = Non
     return True
 
 
-def stock_unreserve(*, quantities: Mapping[int, Decimal], source: str) -> None:
-    """Give back reserved quantities ({item_id: qty}); runs inside the caller's transaction."""
-    wanted = {pk: qty for pk, qty in quantities.items() if qty > 0}
-    if not wanted:
+def stock_unreserve_lines(*, lines: list[tuple[int, Decimal, str]]) -> None:
+    """Give back reserved (item_id, quantity, source) lines: every item locked at once (primary-key
+    order), one UPDATE, one ledger row per line. Runs inside the caller's transaction."""
+    lines = [(item_id, qty, source) for item_id, qty, source in lines if qty > 0]
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for item_id, qty, _ in lines:
+        totals[item_id] += qty
+    if not totals:
         return
-    _locked_items(sorted(wanted))
-    _add("reserved", {pk: -qty for pk, qty in wanted.items()})
+    _locked_items(sorted(totals))
+    _add("reserved", {pk: -qty for pk, qty in totals.items()})
     LedgerEntry.objects.bulk_create(
-        LedgerEntry(item_id=pk, reason=LedgerEntry.Reason.RELEASE, reserved_delta=-qty, source=source)
-        for pk, qty in sorted(wanted.items())
+        LedgerEntry(item_id=item_id, reason=LedgerEntry.Reason.RELEASE, reserved_delta=-qty, source=source)
+        for item_id, qty, source in lines
     )
 
 
@@ -144,6 +150,7 @@ def stock_consume(
     )
 
 
+@retry_on_conflict
 @transaction.atomic
 def receipt_record(
     *, sku: str, quantity: Decimal, reference: str = "", user: Any = None, purchase_order: Any = None
@@ -209,6 +216,7 @@ def purchase_order_create(
     return purchase
 
 
+@retry_on_conflict
 @transaction.atomic
 def purchase_order_receive(*, number: str, quantity: Decimal, reference: str = "", user: Any = None) -> Receipt:
     """Receive (part of) a purchase order; `quantity` is in the purchase unit. Raises NotFound,

@@ -86,3 +86,15 @@ class OrderShipApi(APIView):
         order = selectors.order_get_for(request.user, number=number)
         services.order_ship(order=order, user=request.user)
         return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
+
+
+class OrderHoldReleaseApi(APIView):
+    """Planners and staff release an order on hold again, once they have resolved its reason."""
+
+    permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+
+    @extend_schema(request=None, responses=OrderOutSerializer)
+    def post(self, request: Request, number: str) -> Response:
+        order = selectors.order_get_for(request.user, number=number)
+        services.order_hold_release(order=order, user=request.user)
+        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)

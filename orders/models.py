@@ -10,6 +10,7 @@ from bom.models import ProductVersion
 class Order(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted"
+        ON_HOLD = "on_hold"
         CONFIRMED = "confirmed"
         IN_PRODUCTION = "in_production"
         COMPLETED = "completed"
@@ -23,6 +24,7 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=14, decimal_places=2)
     note = models.TextField(blank=True, max_length=2000)
     promised_date = models.DateField(null=True, blank=True)
+    hold_reason = models.TextField(blank=True, help_text="Why the release stopped (for planners; on hold only).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,21 +10,33 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from bom import selectors as catalog
-from config.errors import IdempotencyKeyReused, InvalidInput, InvalidTransition, NotFound, SpecInvalid
+from config.errors import (
+    DomainError,
+    IdempotencyKeyReused,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    ServiceBusy,
+    SpecInvalid,
+)
+from config.transactions import retry_on_conflict
 from orders.models import IdempotencyKey, Order, OrderEvent, OrderLine
+from outbox.services import outbox_enqueue
 from production import services as production
 from production.selectors import estimate_ship_date
 
 logger = logging.getLogger(__name__)
 S = Order.Status
+RELEASE_TASK = "orders.release"
 
 # The order's state machine: what each status may become.
 TRANSITIONS: dict[str, set[str]] = {
-    S.SUBMITTED: {S.CONFIRMED, S.CANCELLED},
+    S.SUBMITTED: {S.CONFIRMED, S.ON_HOLD, S.CANCELLED},
+    S.ON_HOLD: {S.SUBMITTED, S.CANCELLED},
     S.CONFIRMED: {S.IN_PRODUCTION, S.COMPLETED, S.CANCELLED},
     S.IN_PRODUCTION: {S.COMPLETED},
     S.COMPLETED: {S.SHIPPED},
@@ -66,13 +78,26 @@ def _configure_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
             configured.append({})
             continue
         result = catalog.engine_for(version).configure(line.get("spec") or {}, strict=True)
-        errors.append({"spec": result["errors"]} if not result["valid"] else {})
+        if not result["valid"]:
+            errors.append({"spec": result["errors"]})
+        elif Decimal(result["price"]) < 0:
+            # Publishing refuses such catalogs; this guards an order against one that slipped by.
+            errors.append({"spec": {"non_field_errors": ["This configuration cannot be priced; please contact us."]}})
+        else:
+            errors.append({})
         configured.append({"version": version, "result": result, "quantity": line["quantity"]})
     if any(errors):
         raise SpecInvalid({"lines": errors})
+    currencies = sorted({c["result"]["currency"] for c in configured})
+    if len(currencies) > 1:
+        raise SpecInvalid(
+            {"lines": [f"An order is paid in one currency; these lines are in {' and '.join(currencies)}. "
+                       "Place one order per currency."]}
+        )  # fmt: skip
     return configured
 
 
+@retry_on_conflict
 def order_place(
     *, customer: Any, lines: Sequence[Mapping[str, Any]], note: str = "", idempotency_key: str | None
 ) -> tuple[Order, bool]:
@@ -147,19 +172,14 @@ def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str)
         for i, c in enumerate(configured)
     )
     OrderEvent.objects.create(order=order, kind="submitted", message=f"Order {order.number} received.")
-    transaction.on_commit(lambda: _send_release(order.pk))
+    _release_request(order.pk)
     return order
 
 
-def _send_release(order_id: int) -> None:
-    """Queue the release; if the broker is down the order is safe (committed) and the periodic
-    sweep (orders.release_pending) releases it later, so the customer is not shown an error."""
-    from orders.tasks import release_order_task
-
-    try:
-        release_order_task.delay(order_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
-        logger.exception("Could not queue the release of order %s; the periodic sweep will release it.", order_id)
+def _release_request(order_id: int) -> None:
+    """Release the order after this transaction commits (the outbox: a broker outage delays it,
+    never loses it; orders.release_pending is the last resort)."""
+    outbox_enqueue(task=RELEASE_TASK, args=[order_id])
 
 
 def orders_pending_release(*, older_than: timedelta) -> list[int]:
@@ -174,11 +194,26 @@ def order_release(*, order_id: int) -> Order | None:
     """Release a submitted order into production: one production order per line, material
     reserved where stock allows, a promised date, status confirmed. Idempotent: the whole release
     is one transaction under the order's lock, and a line that has its production order is skipped.
+
+    A release that fails for a reason no retry can fix (a work center or item the order needs no
+    longer exists, a value the database refuses) puts the order on hold with the reason, for a
+    planner to resolve (order_hold_release); the sweep then leaves it alone.
     """
+    try:
+        return _order_release(order_id=order_id)
+    except ServiceBusy:
+        raise  # a lost race: the task retries
+    except (DomainError, IntegrityError, DataError) as exc:
+        reason = exc.message if isinstance(exc, DomainError) else f"The database refused the release: {exc}"
+        return order_hold(order_id=order_id, reason=reason)
+
+
+@retry_on_conflict
+def _order_release(*, order_id: int) -> Order | None:
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or order.status != S.SUBMITTED:
-            return order  # already released, cancelled or gone: nothing to do
+            return order  # already released, on hold, cancelled or gone: nothing to do
         lines = list(order.lines.order_by("position"))
         # One lock on every item of every line, in primary-key order, before any line reserves:
         # two multi-line orders released at once then queue instead of deadlocking.
@@ -209,9 +244,42 @@ def order_release(*, order_id: int) -> Order | None:
                 kind="awaiting_material",
                 message="Some material is on its way; production starts when it arrives.",
             )
-        from production.tasks import replan_task
+        production.replan_request()
+    return order
 
-        replan_task.delay_on_commit()
+
+@retry_on_conflict
+def order_hold(*, order_id: int, reason: str) -> Order | None:
+    """Stop a submitted order before release: `reason` is for the planners; the customer is told
+    the order is being checked. Returns the order (unchanged unless it was submitted)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status != S.SUBMITTED:
+            return order
+        logger.warning("Order %s is on hold: %s", order.number, reason)
+        order.hold_reason = reason[:2000]
+        order.save(update_fields=["hold_reason", "updated_at"])
+        _transition(
+            order,
+            S.ON_HOLD,
+            kind="on_hold",
+            message="Our planners are checking your order before it goes into production; we will be in touch.",
+        )
+    return order
+
+
+@retry_on_conflict
+def order_hold_release(*, order: Order, user: Any) -> Order:
+    """A planner has resolved what held the order: release it again. Raises InvalidTransition (409,
+    not_on_hold)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != S.ON_HOLD:
+            raise InvalidTransition("Only an order on hold can be released again.", code="not_on_hold")
+        order.hold_reason = ""
+        order.save(update_fields=["hold_reason", "updated_at"])
+        _transition(order, S.SUBMITTED, kind="released", message="Your order is going into production.")
+        _release_request(order.pk)
     return order
 
 
@@ -224,6 +292,11 @@ def order_cancel(*, order: Order, user: Any) -> Order:
 
     Raises InvalidTransition (409, not_cancellable).
     """
+    return _order_cancel(order)
+
+
+@retry_on_conflict
+def _order_cancel(order: Order) -> Order:
     for _ in range(3):
         try:
             return _order_cancel_once(order)
@@ -241,20 +314,18 @@ def _order_cancel_once(order: Order) -> Order:
         raise _ProductionAppeared  # released meanwhile: its production orders must be locked first
     if order.status == S.CANCELLED:
         raise InvalidTransition("This order is already cancelled.", code="not_cancellable")
-    if order.status not in (S.SUBMITTED, S.CONFIRMED) or not production.production_orders_cancellable(
+    if order.status not in (S.SUBMITTED, S.ON_HOLD, S.CONFIRMED) or not production.production_orders_cancellable(
         order_line_ids=line_ids
     ):
         raise InvalidTransition(
             "This order can no longer be cancelled: production has started.", code="not_cancellable"
         )
-    production.production_orders_cancel(order_line_ids=line_ids)
+    production.production_orders_cancel(order_line_ids=line_ids)  # gives material back, re-allocates
     _transition(order, S.CANCELLED, kind="cancelled", message="The order was cancelled.")
-    from production.tasks import allocate_material_task
-
-    allocate_material_task.delay_on_commit()
     return order
 
 
+@retry_on_conflict
 @transaction.atomic
 def order_ship(*, order: Order, user: Any) -> Order:
     """Mark a completed order shipped. Raises InvalidTransition (409, not_completed)."""

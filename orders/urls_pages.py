@@ -11,4 +11,5 @@ urlpatterns = [
     path("orders/", views.my_orders, name="orders"),
     path("orders/<code:number>/", views.order_page, name="order"),
     path("orders/<code:number>/cancel/", views.cancel_order, name="cancel-order"),
+    path("orders/<code:number>/release/", views.release_held_order, name="release-held-order"),
 ]

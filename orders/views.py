@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_customer
+from accounts.roles import is_customer, page_requires, sees_all_orders
 from bom import selectors as catalog
 from config.errors import DomainError, NotFound, SpecInvalid
 from orders import selectors, services
@@ -173,6 +173,22 @@ def cancel_order(request: HttpRequest, number: str) -> HttpResponse:
             raise NotFound("There is no such order.")
         services.order_cancel(order=order, user=request.user)
         messages.success(request, f"Order {number} is cancelled.")
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("shop:order", number=number)
+
+
+@login_required
+@page_requires(sees_all_orders, "Only planners and staff can release an order on hold.")
+@require_POST
+def release_held_order(request: HttpRequest, number: str) -> HttpResponse:
+    """Planners and staff release an order on hold again, once its reason is resolved."""
+    try:
+        order = selectors.order_get_for(request.user, number=number)
+        services.order_hold_release(order=order, user=request.user)
+        messages.success(request, f"Order {number} is released again.")
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except DomainError as exc:

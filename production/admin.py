@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
+from production.models import MaterialRequirement, Operation, PlanRun, ProductionOrder, WorkCenter
 
 OPERATION_COLUMNS = (
     "sequence",
@@ -96,4 +96,20 @@ class MaterialRequirementAdmin(admin.ModelAdmin):
     readonly_fields = ["production_order", *MATERIAL_COLUMNS]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PlanRun)
+class PlanRunAdmin(admin.ModelAdmin):
+    """Read-only: when the scheduler ran, over how much, and how much it moved."""
+
+    list_display = ["finished_at", "started_at", "orders", "operations", "operations_moved"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

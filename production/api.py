@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -21,7 +22,6 @@ from production.serializers import (
     StationOperationSerializer,
     WorkCenterSerializer,
 )
-from production.tasks import replan_task
 
 
 class QueueApi(ListAPIView):
@@ -70,7 +70,6 @@ class OperationStartApi(APIView):
     @extend_schema(request=None, responses=StationOperationSerializer)
     def post(self, request: Request, operation_id: int) -> Response:
         op = services.operation_start(operation_id=operation_id, user=request.user)
-        replan_task.delay_on_commit()
         return Response(StationOperationSerializer(op).data)
 
 
@@ -89,7 +88,6 @@ class OperationFinishApi(APIView):
             scrap_quantity=data.validated_data["scrap_quantity"],
             scrap_item=data.validated_data.get("scrap_item") or None,
         )
-        replan_task.delay_on_commit()
         return Response(StationOperationSerializer(op).data)
 
 
@@ -100,7 +98,8 @@ class ReplanApi(APIView):
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request: Request) -> Response:
-        replan_task.delay()
+        with transaction.atomic():
+            services.replan_request()
         return Response({"detail": "Re-planning has been queued.", "code": "accepted"}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -152,3 +152,20 @@ class MaterialRequirement(models.Model):
     def outstanding(self) -> Decimal:
         """What is still to be reserved."""
         return self.quantity - self.reserved
+
+
+class PlanRun(models.Model):
+    """One run of the scheduler: when, over how much, and how many operations it moved."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+    orders = models.PositiveIntegerField(help_text="Open production orders planned.")
+    operations = models.PositiveIntegerField(help_text="Operations placed.")
+    operations_moved = models.PositiveIntegerField(help_text="Operations whose planned times changed.")
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        get_latest_by = "finished_at"
+
+    def __str__(self) -> str:
+        return f"plan of {self.finished_at:%Y-%m-%d %H:%M:%S}"

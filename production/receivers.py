@@ -5,10 +5,10 @@ from typing import Any
 from django.dispatch import receiver
 
 from inventory.signals import stock_received
+from production import services
 
 
 @receiver(stock_received, dispatch_uid="production.reallocate_on_receipt")
 def reallocate_on_receipt(sender: Any, item_id: int, **kwargs: Any) -> None:
-    from production.tasks import allocate_material_task
-
-    allocate_material_task.delay_on_commit()
+    # Recorded in the receipt's transaction (the outbox), so a broker outage cannot lose it.
+    services.allocation_request()

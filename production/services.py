@@ -18,15 +18,34 @@ from django.db.models import F, Prefetch, Sum
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidInput, InvalidTransition, NotFound
+from config.transactions import retry_on_conflict
 from inventory import services as stock
 from inventory.selectors import item_ids_by_sku
+from outbox.services import outbox_enqueue
 from production import signals
 from production.allocation import Demand, allocate
-from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
+from production.models import MaterialRequirement, Operation, PlanRun, ProductionOrder, WorkCenter
 from production.scheduling import Job, Op, schedule_forward
 from production.selectors import LOAD_CACHE_KEY, calendar_of
 
 Status = ProductionOrder.Status
+
+
+REPLAN_TASK = "production.replan"
+PLAN_RUNS_KEPT_DAYS = 7
+ALLOCATE_TASK = "production.allocate_material"
+
+
+def replan_request() -> None:
+    """Re-plan the queue after the caller's transaction commits. Requests coalesce: however many
+    arrive, at most one re-plan waits while another runs (production.tasks.replan_task)."""
+    outbox_enqueue(task=REPLAN_TASK, coalesce_key=REPLAN_TASK)
+
+
+def allocation_request() -> None:
+    """Give waiting production orders what stock there is, after the caller's transaction commits
+    (coalesced like re-plans; the periodic sweep catches anything missed)."""
+    outbox_enqueue(task=ALLOCATE_TASK, coalesce_key=ALLOCATE_TASK)
 
 
 def production_order_number(order_line_id: int) -> str:
@@ -160,6 +179,7 @@ def _ready_status(po_id: int) -> str:
     return Status.IN_PROGRESS if started else Status.PLANNED
 
 
+@retry_on_conflict
 def material_allocate_waiting(*, now: datetime | None = None) -> list[str]:
     """Give waiting production orders the material there is, in planning priority (priority, then
     the oldest promise, then placement time): all or nothing per order, except for items that
@@ -214,6 +234,7 @@ def material_allocate_waiting(*, now: datetime | None = None) -> list[str]:
             signals.material_allocated.send(
                 sender=ProductionOrder, order_line_ids=[by_pk[pk].order_line_id for pk in plan.served]
             )
+            replan_request()
         return [by_pk[pk].number for pk in plan.served]
 
 
@@ -236,9 +257,10 @@ def _locked_operation(operation_id: int) -> tuple[Operation, ProductionOrder]:
     return operation, po
 
 
+@retry_on_conflict
 @transaction.atomic
 def operation_start(*, operation_id: int, user: Any) -> Operation:
-    """Start an operation. Raises InvalidTransition (409) with code order_cancelled,
+    """Start an operation (and re-plan). Raises InvalidTransition (409) with code order_cancelled,
     already_started, material_missing or predecessors_open."""
     operation, po = _locked_operation(operation_id)
     if po.status == Status.CANCELLED:
@@ -259,15 +281,17 @@ def operation_start(*, operation_id: int, user: Any) -> Operation:
         po.status = Status.IN_PROGRESS
         po.save(update_fields=["status"])
         signals.production_started.send(sender=ProductionOrder, order_line_id=po.order_line_id)
+    replan_request()
     return operation
 
 
+@retry_on_conflict
 @transaction.atomic
 def operation_finish(
     *, operation_id: int, user: Any, scrap_quantity: Decimal = Decimal("0"), scrap_item: str | None = None
 ) -> Operation:
     """Finish an operation in progress: backflush its material; the last one completes the
-    production order (and, through production_order_done, the customer's order).
+    production order (and, through production_order_done, the customer's order). Re-plans.
 
     Scrap reported at the operation (of `scrap_item`, by default the operation's main material)
     is taken from free stock; when stock cannot cover it, the operation goes back to pending to be
@@ -278,37 +302,40 @@ def operation_finish(
     if operation.status != Operation.Status.IN_PROGRESS or po.status == Status.CANCELLED:
         raise InvalidTransition("Only an operation in progress can be finished.", code="not_in_progress")
     source = f"{po.number}/{operation.key}"
-    if scrap_quantity:
-        item_id = _scrap_item(po, operation, scrap_quantity, scrap_item)
+    last = not po.operations.exclude(pk=operation.pk).exclude(status=Operation.Status.DONE).exists()
+    # What this operation backflushes; the last one also takes what no operation names.
+    to_consume = po.materials.filter(consumed__lt=F("reserved"))
+    if not last:
+        to_consume = to_consume.filter(operation_key=operation.key)
+    rows = list(to_consume)
+    scrapped_item = _scrap_item(po, operation, scrap_quantity, scrap_item) if scrap_quantity else None
+    # Every item this finish may touch, locked once, in primary-key order, before any is changed.
+    stock.stock_lock(item_ids=[r.item_id for r in rows] + ([scrapped_item] if scrapped_item else []))
+    replan_request()
+    if scrapped_item is not None:
         operation.scrap_quantity += scrap_quantity
-        scrap_covered = stock.stock_scrap(item_id=item_id, quantity=scrap_quantity, source=source, user=user)
-        # Stock moved (or an order now waits): re-allocate after commit, as a receipt does.
-        from production.tasks import allocate_material_task
-
-        allocate_material_task.delay_on_commit()
+        scrap_covered = stock.stock_scrap(item_id=scrapped_item, quantity=scrap_quantity, source=source, user=user)
+        allocation_request()  # stock moved (or an order now waits): re-allocate, as a receipt does
         if not scrap_covered:
-            _await_replacement(po, operation, item_id, scrap_quantity)
+            _await_replacement(po, operation, scrapped_item, scrap_quantity)
             return operation
     now = timezone.now()
     operation.status = Operation.Status.DONE
     operation.finished_at = now
     operation.finished_by = user if getattr(user, "is_authenticated", False) else None
     operation.save(update_fields=["status", "finished_at", "finished_by", "scrap_quantity"])
-    last = not po.operations.exclude(status=Operation.Status.DONE).exists()
+    held: dict[int, Decimal] = defaultdict(Decimal)
+    for requirement in rows:
+        held[requirement.item_id] += requirement.reserved - requirement.consumed
+    stock.stock_consume(quantities=held, source=source, user=user)
+    MaterialRequirement.objects.filter(pk__in=[r.pk for r in rows]).update(consumed=F("reserved"))
     if last:
         po.status = Status.DONE
         po.completed_at = now
         po.save(update_fields=["status", "completed_at"])
+        # The customer's order is locked after the items here; safe, because every other writer of
+        # that order (cancel) takes this production order's lock first and waits on it.
         signals.production_order_done.send(sender=ProductionOrder, order_line_id=po.order_line_id)
-    # Backflush this operation's material; the last operation also takes what no operation names.
-    consumed = po.materials.filter(consumed__lt=F("reserved"))
-    if not last:
-        consumed = consumed.filter(operation_key=operation.key)
-    held: dict[int, Decimal] = defaultdict(Decimal)
-    for requirement in consumed:
-        held[requirement.item_id] += requirement.reserved - requirement.consumed
-    stock.stock_consume(quantities=held, source=source, user=user)
-    consumed.update(consumed=F("reserved"))
     return operation
 
 
@@ -371,7 +398,8 @@ def production_orders_cancellable(*, order_line_ids: Iterable[int]) -> bool:
 def production_orders_cancel(*, order_line_ids: Iterable[int]) -> int:
     """Cancel the production orders of these lines and give back their reserved material.
 
-    Runs inside the caller's transaction (which holds the order's lock); returns how many it cancelled.
+    Runs inside the caller's transaction (which holds the order's lock); locks every item of every
+    production order at once, in primary-key order. Returns how many it cancelled.
     """
     pos = list(
         ProductionOrder.objects.select_for_update()
@@ -379,22 +407,27 @@ def production_orders_cancel(*, order_line_ids: Iterable[int]) -> int:
         .exclude(status__in=[Status.CANCELLED, Status.DONE])
         .order_by("pk")
     )
-    for po in pos:
-        if po.operations.exclude(status=Operation.Status.PENDING).exists():
-            raise InvalidTransition("Production has started.", code="not_cancellable")
-        held: dict[int, Decimal] = defaultdict(Decimal)
-        for req in po.materials.all():
-            held[req.item_id] += req.reserved - req.consumed
-        stock.stock_unreserve(quantities=held, source=po.number)
-        po.materials.update(reserved=F("consumed"))
-        po.status = Status.CANCELLED
-        po.save(update_fields=["status"])
+    if not pos:
+        return 0
+    if Operation.objects.filter(production_order__in=pos).exclude(status=Operation.Status.PENDING).exists():
+        raise InvalidTransition("Production has started.", code="not_cancellable")
+    numbers = {po.pk: po.number for po in pos}
+    requirements = MaterialRequirement.objects.filter(production_order__in=pos, reserved__gt=F("consumed"))
+    stock.stock_unreserve_lines(
+        lines=[(req.item_id, req.reserved - req.consumed, numbers[req.production_order_id]) for req in requirements]
+    )
+    MaterialRequirement.objects.filter(production_order__in=pos).update(reserved=F("consumed"))
+    ProductionOrder.objects.filter(pk__in=list(numbers)).update(status=Status.CANCELLED)
+    allocation_request()  # what they held may serve waiting orders; the allocation then re-plans
     return len(pos)
 
 
+@retry_on_conflict
 def production_replan(*, now: datetime | None = None) -> int:
-    """Re-run the scheduler over every open production order; returns the operations placed."""
-    now = now or timezone.now()
+    """Re-run the scheduler over every open production order and write only the operations whose
+    planned times moved (in bulk); records the run (PlanRun). Returns the operations it moved."""
+    started = timezone.now()
+    now = now or started
     centers = {wc.pk: wc for wc in WorkCenter.objects.all()}
     pos = list(
         ProductionOrder.objects.filter(status__in=ProductionOrder.OPEN_STATUSES)
@@ -427,16 +460,26 @@ def production_replan(*, now: datetime | None = None) -> int:
         capacities={pk: wc.capacity for pk, wc in centers.items()},
         now=now,
     )
-    changed_ops = []
+    moved_ops: list[Operation] = []
+    moved_pos: list[ProductionOrder] = []
     for po in pos:
+        ends = []
         for op in po.operations.all():
             p = placed[op.pk]
-            op.planned_start, op.planned_end = p.start, p.end
-            changed_ops.append(op)
-        ends = [placed[op.pk].end for op in po.operations.all()]
-        po.planned_finish = max(ends) if ends else None
+            ends.append(p.end)
+            if (op.planned_start, op.planned_end) != (p.start, p.end):
+                op.planned_start, op.planned_end = p.start, p.end
+                moved_ops.append(op)
+        finish = max(ends) if ends else None
+        if po.planned_finish != finish:
+            po.planned_finish = finish
+            moved_pos.append(po)
     with transaction.atomic():
-        Operation.objects.bulk_update(changed_ops, ["planned_start", "planned_end"], batch_size=500)
-        ProductionOrder.objects.bulk_update(pos, ["planned_finish"], batch_size=500)
+        Operation.objects.bulk_update(moved_ops, ["planned_start", "planned_end"], batch_size=500)
+        ProductionOrder.objects.bulk_update(moved_pos, ["planned_finish"], batch_size=500)
+        PlanRun.objects.create(
+            started_at=started, orders=len(pos), operations=len(placed), operations_moved=len(moved_ops)
+        )
+        PlanRun.objects.filter(finished_at__lt=started - timedelta(days=PLAN_RUNS_KEPT_DAYS)).delete()
     cache.delete(LOAD_CACHE_KEY)
-    return len(changed_ops)
+    return len(moved_ops)

@@ -12,7 +12,6 @@ from accounts.roles import is_operator, is_staff, page_requires
 from config.errors import DomainError, NotFound
 from production import selectors, services
 from production.models import Operation, WorkCenter
-from production.tasks import replan_task
 
 
 def _shop_floor(user: object) -> bool:
@@ -79,7 +78,6 @@ def operation_start_action(request: HttpRequest, operation_id: int) -> HttpRespo
     """Operators and planners start the operation."""
     try:
         services.operation_start(operation_id=operation_id, user=request.user)
-        replan_task.delay_on_commit()
         messages.success(request, "Started.")
     except NotFound as exc:
         raise Http404(str(exc)) from exc
@@ -100,7 +98,6 @@ def operation_finish_action(request: HttpRequest, operation_id: int) -> HttpResp
         return redirect("floor:operation", operation_id=operation_id)
     try:
         operation = services.operation_finish(operation_id=operation_id, user=request.user, scrap_quantity=scrap)
-        replan_task.delay_on_commit()
         if operation.status == Operation.Status.DONE:
             messages.success(request, "Finished.")
         else:

@@ -9,7 +9,7 @@ from orders.services import order_place, order_release
 from tests.factories import UserFactory, suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
-OUR_APPS = {"bom", "inventory", "production", "orders"}
+OUR_APPS = {"bom", "inventory", "production", "orders", "outbox"}
 
 
 def test_every_model_of_ours_is_in_admin():

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "outbox",
     "accounts",
     "bom",
     "inventory",
@@ -140,8 +141,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "replan-queue": {"task": "production.replan", "schedule": 15 * 60.0},
+    # What could not be sent after its commit (broker down) goes as soon as the broker is back.
+    "flush-outbox": {"task": "outbox.flush", "schedule": 10.0},
+    # Sweeps that catch anything missed: a lost release, allocation or re-plan.
     "release-pending-orders": {"task": "orders.release_pending", "schedule": 60.0},
+    "allocate-waiting-material": {"task": "production.allocate_material", "schedule": 5 * 60.0},
+    "replan-queue": {"task": "production.replan", "schedule": 15 * 60.0},
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -15,8 +15,9 @@ from tests.factories import suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
 
-# Pinned: idempotency lookup, product version, order insert + number, lines, event, key, savepoints.
-PLACEMENT_QUERIES = 9
+# Pinned: idempotency lookup, product version, order insert + number, lines, event, key, the release
+# request (outbox), savepoints.
+PLACEMENT_QUERIES = 10
 
 
 def synthetic_product(slug: str, bom_lines: int) -> None:
