@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from inventory.models import Item, LedgerEntry, PurchaseOrder, Receipt
 
@@ -13,6 +16,9 @@ class LedgerInline(admin.TabularInline):
     readonly_fields = LEDGER_COLUMNS
     ordering = ["-created_at", "-id"]
     max_num = 0
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Item)
@@ -52,6 +58,9 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # receipts go through the receipt service (API), which also re-allocates
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the document behind a ledger row
 
 
 @admin.register(PurchaseOrder)

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
 
@@ -33,6 +36,9 @@ class OperationInline(admin.TabularInline):
     can_delete = False
     max_num = 0
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 class MaterialInline(admin.TabularInline):
     model = MaterialRequirement
@@ -41,6 +47,9 @@ class MaterialInline(admin.TabularInline):
     readonly_fields = MATERIAL_COLUMNS
     can_delete = False
     max_num = 0
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ProductionOrder)
@@ -65,6 +74,9 @@ class ProductionOrderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # only released customer orders create production orders
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # cancel the customer's order instead: that gives the material back
+
 
 @admin.register(Operation)
 class OperationAdmin(admin.ModelAdmin):
@@ -84,6 +96,9 @@ class OperationAdmin(admin.ModelAdmin):
         "predecessors",
     ]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(MaterialRequirement)
 class MaterialRequirementAdmin(admin.ModelAdmin):
@@ -93,7 +108,10 @@ class MaterialRequirementAdmin(admin.ModelAdmin):
     list_filter = ["production_order__status"]
     search_fields = ["production_order__number", "item__sku"]
     list_select_related = ["production_order", "item"]
-    readonly_fields = ["production_order", *MATERIAL_COLUMNS]
+    readonly_fields = ["production_order", "kind", *MATERIAL_COLUMNS]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
