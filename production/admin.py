@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from bom.models import ProductVersion, RoutingOperation
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
 
 OPERATION_COLUMNS = (
@@ -22,10 +23,26 @@ OPERATION_COLUMNS = (
 MATERIAL_COLUMNS = ("item", "operation_key", "quantity", "reserved", "consumed")
 
 
+def work_center_in_catalog(code: str) -> bool:
+    """Whether a published version (or a retired one, whose orders may still wait for release)
+    routes through this work center: its code is then frozen in the version and its orders' snapshots."""
+    return (
+        RoutingOperation.objects.filter(work_center=code).exclude(version__status=ProductVersion.Status.DRAFT).exists()
+    )
+
+
 @admin.register(WorkCenter)
 class WorkCenterAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "capacity", "minutes_per_day", "shift_start", "power_kw"]
     search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        frozen = obj is not None and work_center_in_catalog(obj.code)
+        return [*super().get_readonly_fields(request, obj), *(["code"] if frozen else [])]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        in_use = obj is not None and work_center_in_catalog(obj.code)
+        return super().has_delete_permission(request, obj) and not in_use
 
 
 class OperationInline(admin.TabularInline):

@@ -11,9 +11,10 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from bom.models import BomLine, RoutingOperation
 from inventory.models import Item, LedgerEntry
 from orders.services import order_place, order_release
-from production.models import MaterialRequirement, ProductionOrder
+from production.models import MaterialRequirement, ProductionOrder, WorkCenter
 from production.services import operation_start
 from tests.factories import UserFactory, suit_spec
 
@@ -181,3 +182,45 @@ def test_a_cancellation_refused_in_admin_says_why_and_changes_nothing(client, cu
     assert messages == [f"{order.number}: This order can no longer be cancelled: production has started."]
     order.refresh_from_db()
     assert (order.status, stock_state(), order.events.count()) == before
+
+
+# --- Issue: a work center's code cannot change once a published version uses it ---------------
+
+
+def test_a_work_center_code_cannot_change_once_a_published_version_uses_it(client):
+    # given a work center that the published suit routes through
+    assert RoutingOperation.objects.filter(version__status="published", work_center="CUT").exists()
+    center = WorkCenter.objects.get(code="CUT")
+    client = superuser_client(client)
+    url = reverse("admin:production_workcenter_change", args=[center.pk])
+    # when staff post a new code (and a new name) on its change page
+    data = {**change_form_data(client.get(url)), "code": "CUT-2", "name": "Cloth cutting (laser)"}
+    response = client.post(url, data)
+    # then the name changes and the code does not
+    assert response.status_code == 302
+    center.refresh_from_db()
+    assert (center.code, center.name) == ("CUT", "Cloth cutting (laser)")
+    # nor can it be deleted
+    assert client.get(reverse("admin:production_workcenter_delete", args=[center.pk])).status_code == 403
+    assert WorkCenter.objects.filter(pk=center.pk).exists()
+
+
+def test_a_work_center_no_published_version_uses_is_renamed_freely(client):
+    center = WorkCenter.objects.create(code="LASER", name="Laser cutter")
+    client = superuser_client(client)
+    url = reverse("admin:production_workcenter_change", args=[center.pk])
+    response = client.post(url, {**change_form_data(client.get(url)), "code": "LASER-1"})
+    assert response.status_code == 302
+    center.refresh_from_db()
+    assert center.code == "LASER-1"
+
+
+def test_an_item_sku_cannot_change_once_a_published_version_uses_it(client):
+    assert BomLine.objects.filter(version__status="published", item_sku="FAB-WOOL-NAVY").exists()
+    item = Item.objects.get(sku="FAB-WOOL-NAVY")
+    client = superuser_client(client)
+    url = reverse("admin:inventory_item_change", args=[item.pk])
+    response = client.post(url, {**change_form_data(client.get(url)), "sku": "FAB-WOOL-NAVY-2"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.sku == "FAB-WOOL-NAVY"
