@@ -1,10 +1,13 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from bom.models import ProductVersion, RoutingOperation
+from config.errors import DomainError
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
+from production.services import PRIORITY_MAX, PRIORITY_MIN, production_order_set_priority
 
 OPERATION_COLUMNS = (
     "sequence",
@@ -69,8 +72,26 @@ class MaterialInline(admin.TabularInline):
         return False
 
 
+class ProductionOrderForm(forms.ModelForm):
+    priority = forms.IntegerField(min_value=PRIORITY_MIN, max_value=PRIORITY_MAX, help_text="Higher goes first.")
+
+    class Meta:
+        model = ProductionOrder
+        fields = ["priority"]
+
+    def clean_priority(self) -> int:
+        priority: int = self.cleaned_data["priority"]
+        if "priority" in self.changed_data and self.instance.status not in ProductionOrder.OPEN_STATUSES:
+            raise forms.ValidationError(f"{self.instance.number} is {self.instance.status}: its priority is final.")
+        return priority
+
+
 @admin.register(ProductionOrder)
 class ProductionOrderAdmin(admin.ModelAdmin):
+    """Production orders are made by releasing customer orders and ended by cancelling those;
+    here a planner changes only the priority, through the service that re-allocates and re-plans."""
+
+    form = ProductionOrderForm
     list_display = ["number", "product", "quantity", "status", "priority", "promised_date", "planned_finish"]
     list_filter = ["status", "product"]
     search_fields = ["number", "order_line__order__number"]
@@ -93,6 +114,20 @@ class ProductionOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # cancel the customer's order instead: that gives the material back
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        closed = obj is not None and obj.status not in ProductionOrder.OPEN_STATUSES
+        return [*super().get_readonly_fields(request, obj), *(["priority"] if closed else [])]
+
+    def save_model(self, request: HttpRequest, obj: ProductionOrder, form: Any, change: bool) -> None:
+        if "priority" not in form.changed_data:
+            return
+        try:
+            saved = production_order_set_priority(number=obj.number, priority=obj.priority, user=request.user)
+        except DomainError as exc:  # changed meanwhile (e.g. finished): say so rather than fail
+            self.message_user(request, f"{obj.number}: {exc.message}", messages.ERROR)
+            return
+        obj.priority = saved.priority
 
 
 @admin.register(Operation)

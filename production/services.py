@@ -440,3 +440,39 @@ def production_replan(*, now: datetime | None = None) -> int:
         ProductionOrder.objects.bulk_update(pos, ["planned_finish"], batch_size=500)
     cache.delete(LOAD_CACHE_KEY)
     return len(changed_ops)
+
+
+PRIORITY_MIN, PRIORITY_MAX = -32768, 32767  # what ProductionOrder.priority (smallint) holds
+
+
+def production_order_set_priority(*, number: str, priority: int, user: Any) -> ProductionOrder:
+    """Give an open production order a new priority, then re-allocate waiting material and re-plan
+    the queue after commit (higher goes first in both).
+
+    Raises NotFound, InvalidInput (priority out of range) and InvalidTransition (409, not_open).
+    """
+    if isinstance(priority, bool) or not isinstance(priority, int) or not PRIORITY_MIN <= priority <= PRIORITY_MAX:
+        raise InvalidInput("priority", f"Priority is a whole number from {PRIORITY_MIN} to {PRIORITY_MAX}.")
+    with transaction.atomic():
+        po = ProductionOrder.objects.select_for_update().filter(number=number).first()
+        if po is None:
+            raise NotFound("There is no such production order.")
+        if po.status not in ProductionOrder.OPEN_STATUSES:
+            raise InvalidTransition(
+                f"{po.number} is {po.status.replace('_', ' ')}; only an open order can change priority.",
+                code="not_open",
+            )
+        if po.priority == priority:
+            return po
+        before, po.priority = po.priority, priority
+        po.save(update_fields=["priority"])
+        import logging
+
+        logging.getLogger(__name__).info(
+            "%s priority %s -> %s by %s", po.number, before, priority, getattr(user, "username", None) or "system"
+        )
+        # The allocation task serves waiting orders in priority order, then re-plans the queue.
+        from production.tasks import allocate_material_task
+
+        allocate_material_task.delay_on_commit()
+    return po

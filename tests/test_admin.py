@@ -15,7 +15,7 @@ from bom.models import BomLine, RoutingOperation
 from inventory.models import Item, LedgerEntry
 from orders.services import order_place, order_release
 from production.models import MaterialRequirement, ProductionOrder, WorkCenter
-from production.services import operation_start
+from production.services import operation_start, production_replan
 from tests.factories import UserFactory, suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -224,3 +224,66 @@ def test_an_item_sku_cannot_change_once_a_published_version_uses_it(client):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.sku == "FAB-WOOL-NAVY"
+
+
+# --- Issue: priority changes in admin re-plan and re-allocate -----------------------------------
+
+
+def test_raising_a_priority_in_admin_replans_and_gives_it_the_scarce_material(
+    client, customer, django_capture_on_commit_callbacks
+):
+    # given two orders waiting for cashmere, planned oldest first, and cloth for one of them
+    set_stock("FAB-CASHMERE-GREY", Decimal("0"))
+    early, late = (
+        released(customer, suit_spec(fabric="cashmere-grey")),
+        released(customer, suit_spec(fabric="cashmere-grey")),
+    )
+    production_replan()
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert early.planned_finish < late.planned_finish
+    need = MaterialRequirement.objects.get(production_order=late, item__sku="FAB-CASHMERE-GREY").quantity
+    set_stock("FAB-CASHMERE-GREY", need)
+    # when staff raise the later one's priority on its admin page
+    client = superuser_client(client)
+    url = reverse("admin:production_productionorder_change", args=[late.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**change_form_data(client.get(url)), "priority": "5"})
+    assert response.status_code == 302
+    # then it gets the cloth, and it is planned ahead of the other
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (late.priority, late.status, early.status) == (5, "planned", "awaiting_material")
+    assert late.planned_finish < early.planned_finish
+
+
+def test_priority_edited_in_the_admin_list_goes_through_the_service(
+    client, customer, django_capture_on_commit_callbacks
+):
+    # given two orders planned oldest first
+    early, late = released(customer), released(customer)
+    production_replan()
+    # when staff raise the later one's priority in the list
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client(client).post(
+            reverse("admin:production_productionorder_changelist"),
+            {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": late.pk, "form-0-priority": "3",
+             "_save": "Save"},
+        )  # fmt: skip
+    assert response.status_code == 302
+    # then the queue is re-planned with it first
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert late.priority == 3
+    assert late.planned_finish < early.planned_finish
+
+
+def test_a_priority_out_of_range_is_refused_in_admin_and_changes_nothing(client, customer):
+    po = released(customer)
+    client = superuser_client(client)
+    url = reverse("admin:production_productionorder_change", args=[po.pk])
+    response = client.post(url, {**change_form_data(client.get(url)), "priority": "40000"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["priority"]
+    po.refresh_from_db()
+    assert po.priority == 0
