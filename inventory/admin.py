@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from bom.models import BomLine, ProductVersion
 from inventory.models import Item, LedgerEntry, PurchaseOrder, Receipt
 
 LEDGER_COLUMNS = ("created_at", "reason", "on_hand_delta", "reserved_delta", "source", "user")
@@ -14,6 +18,15 @@ class LedgerInline(admin.TabularInline):
     ordering = ["-created_at", "-id"]
     max_num = 0
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def item_in_catalog(sku: str) -> bool:
+    """Whether a published (or retired) version's BOM names this item: its SKU is then frozen in the
+    version and in its orders' snapshots."""
+    return BomLine.objects.filter(item_sku=sku).exclude(version__status=ProductVersion.Status.DRAFT).exists()
+
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
@@ -23,6 +36,14 @@ class ItemAdmin(admin.ModelAdmin):
     # Levels change only through the ledger (receipts, reservations, consumption), never by hand.
     readonly_fields = ["on_hand", "reserved"]
     inlines = [LedgerInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        frozen = obj is not None and item_in_catalog(obj.sku)
+        return [*super().get_readonly_fields(request, obj), *(["sku"] if frozen else [])]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        in_use = obj is not None and item_in_catalog(obj.sku)
+        return super().has_delete_permission(request, obj) and not in_use
 
 
 @admin.register(LedgerEntry)
@@ -52,6 +73,9 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # receipts go through the receipt service (API), which also re-allocates
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the document behind a ledger row
 
 
 @admin.register(PurchaseOrder)

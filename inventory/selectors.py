@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from inventory import ports
 from inventory.models import Item, LedgerEntry
 
 
@@ -40,4 +41,16 @@ def ledger_mismatches() -> list[str]:
             problems.append(
                 f"{item.sku}: on hand {item.on_hand} (ledger {on_hand}), reserved {item.reserved} (ledger {reserved})"
             )
+    return problems
+
+
+def reservation_mismatches() -> list[str]:
+    """Items whose reserved level differs from what its owners hold (inventory.ports: production's
+    open requirements, reserved minus consumed); a reservation nobody holds is found here."""
+    held = ports.reserved_by_owners()
+    problems = []
+    for item in Item.objects.all():
+        owned = held.get(item.pk, Decimal(0))
+        if owned != item.reserved:
+            problems.append(f"{item.sku}: reserved {item.reserved}, held by its owners {owned}")
     return problems

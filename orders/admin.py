@@ -1,6 +1,12 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from config.errors import DomainError
 from orders.models import IdempotencyKey, Order, OrderEvent, OrderLine
+from orders.services import order_cancel
 
 
 class OrderLineInline(admin.StackedInline):
@@ -20,6 +26,9 @@ class OrderLineInline(admin.StackedInline):
         "footprint",
     ]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 class OrderEventInline(admin.TabularInline):
     model = OrderEvent
@@ -27,6 +36,9 @@ class OrderEventInline(admin.TabularInline):
     can_delete = False
     max_num = 0
     readonly_fields = ["at", "kind", "message"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Order)
@@ -39,9 +51,24 @@ class OrderAdmin(admin.ModelAdmin):
     # The snapshot never changes after placement; status moves only through the services.
     readonly_fields = ["number", "customer", "status", "currency", "total", "promised_date", "created_at", "updated_at"]
     inlines = [OrderLineInline, OrderEventInline]
+    actions = ["cancel"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # an order is a record: cancel it, which gives back its material
+
+    @admin.action(description="Cancel the selected orders (before production starts)", permissions=["change"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        for order in queryset.order_by("pk"):
+            try:
+                order_cancel(order=order, user=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{order.number}: {exc.message}", messages.ERROR)
+            else:
+                self.log_change(request, order, "Cancelled.")
+                self.message_user(request, f"{order.number} is cancelled.")
 
 
 @admin.register(IdempotencyKey)
@@ -62,6 +89,9 @@ class OrderLineAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(OrderEvent)
 class OrderEventAdmin(admin.ModelAdmin):
@@ -73,3 +103,6 @@ class OrderEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the customer's timeline

@@ -251,3 +251,10 @@ def production_order_for_traveler(*, number: str) -> ProductionOrder:
     if po is None:
         raise NotFound("There is no such production order.")
     return po
+
+
+def reserved_by_item() -> dict[int, Decimal]:
+    """What production orders hold of each item: reserved minus consumed over their requirements
+    (closed orders hold nothing). Registered with inventory.ports for `inventory_check`."""
+    rows = MaterialRequirement.objects.values("item_id").annotate(held=Sum(F("reserved") - F("consumed")))
+    return {row["item_id"]: row["held"] for row in rows if row["held"]}

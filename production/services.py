@@ -5,6 +5,7 @@ Production may not import orders (dependencies point orders -> production -> inv
 order-line ids and plain snapshots, and tells orders what happened through production.signals.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -29,6 +30,7 @@ from production.scheduling import Job, Op, schedule_forward
 from production.selectors import LOAD_CACHE_KEY, calendar_of
 
 Status = ProductionOrder.Status
+logger = logging.getLogger(__name__)
 
 
 REPLAN_TASK = "production.replan"
@@ -483,3 +485,36 @@ def production_replan(*, now: datetime | None = None) -> int:
         PlanRun.objects.filter(finished_at__lt=started - timedelta(days=PLAN_RUNS_KEPT_DAYS)).delete()
     cache.delete(LOAD_CACHE_KEY)
     return len(moved_ops)
+
+
+PRIORITY_MIN, PRIORITY_MAX = -32768, 32767  # what ProductionOrder.priority (smallint) holds
+
+
+@retry_on_conflict
+def production_order_set_priority(*, number: str, priority: int, user: Any) -> ProductionOrder:
+    """Give an open production order a new priority, then re-allocate waiting material and re-plan
+    the queue after commit (higher goes first in both).
+
+    Raises NotFound, InvalidInput (priority out of range) and InvalidTransition (409, not_open).
+    """
+    if isinstance(priority, bool) or not isinstance(priority, int) or not PRIORITY_MIN <= priority <= PRIORITY_MAX:
+        raise InvalidInput("priority", f"Priority is a whole number from {PRIORITY_MIN} to {PRIORITY_MAX}.")
+    with transaction.atomic():
+        po = ProductionOrder.objects.select_for_update().filter(number=number).first()
+        if po is None:
+            raise NotFound("There is no such production order.")
+        if po.status not in ProductionOrder.OPEN_STATUSES:
+            raise InvalidTransition(
+                f"{po.number} is {po.status.replace('_', ' ')}; only an open order can change priority.",
+                code="not_open",
+            )
+        if po.priority == priority:
+            return po
+        before, po.priority = po.priority, priority
+        po.save(update_fields=["priority"])
+        logger.info(
+            "%s priority %s -> %s by %s", po.number, before, priority, getattr(user, "username", None) or "system"
+        )
+        allocation_request()  # serves waiting orders in the new priority order
+        replan_request()  # the queue's sequence changed even if no material moved
+    return po

@@ -1,5 +1,5 @@
 """Shared fixtures: the demo factory in the test database, API clients per role, and the check
-that stock levels equal the ledger after every test that touched them."""
+that stock levels equal the ledger, and reservations their owners, after every test that touched them."""
 
 import io
 from collections.abc import Iterator
@@ -17,6 +17,14 @@ from tests.factories import UserFactory
 
 def _seed() -> None:
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+
+
+def _assert_stock_consistent() -> None:
+    """What `manage.py inventory_check` proves: levels equal the ledger, reservations their owners."""
+    from inventory.selectors import ledger_mismatches, reservation_mismatches
+
+    assert ledger_mismatches() == []
+    assert reservation_mismatches() == []
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +49,7 @@ def demo(db: Any) -> Iterator[None]:
     if not Product.objects.exists():
         _seed()
     yield
-    from inventory.selectors import ledger_mismatches
-
-    assert ledger_mismatches() == []
+    _assert_stock_consistent()
 
 
 @pytest.fixture
@@ -51,9 +57,7 @@ def demo_tx(transactional_db: Any) -> Iterator[None]:
     """The demo data for tests that commit (threads, Celery worker)."""
     _seed()
     yield
-    from inventory.selectors import ledger_mismatches
-
-    assert ledger_mismatches() == []
+    _assert_stock_consistent()
 
 
 def _client_for(user: Any) -> APIClient:
