@@ -75,6 +75,8 @@ def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
 
 
 def _send(message: Message) -> None:
+    if message.task not in current_app.tasks:
+        current_app.loader.import_default_modules()  # the apps' tasks.py (autodiscovery is lazy)
     task = current_app.tasks[message.task]
     kwargs = {"outbox_id": message.pk} if message.coalesce_key else {}
     task.apply_async(args=message.args, kwargs=kwargs)
