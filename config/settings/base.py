@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_rates, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -107,13 +107,18 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     # Per client; the configurator is called on every click, so its anonymous rate is generous,
-    # while password guessing on the token endpoint is not.
+    # while password guessing on the token endpoint and the login page is not. THROTTLE_RATES
+    # (e.g. "anon=600/min,auth=10/min") overrides any of them.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "accounts.throttling.AnonRateThrottle",
+        "accounts.throttling.UserRateThrottle",
+        "accounts.throttling.ScopedRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "1200/min", "auth": "20/min"},
+    "DEFAULT_THROTTLE_RATES": env_rates("THROTTLE_RATES", {"anon": "600/min", "user": "1200/min", "auth": "20/min"}),
+    # A client is told apart by its address: the socket's, unless NUM_PROXIES proxies in front of
+    # the server append theirs to X-Forwarded-For. Trusting the header by default let anyone
+    # rotate it past every limit.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "C2B mass customization API",

@@ -1,6 +1,9 @@
 """Typed readers for settings that come from the environment."""
 
 import os
+import re
+
+from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -32,3 +35,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rates(name: str, defaults: dict[str, str | None]) -> dict[str, str | None]:
+    """`scope=rate,...` merged over the defaults; a rate is `N/s|min|hour|day`, or `none` for no limit.
+
+    Refuses (ImproperlyConfigured) a scope the defaults do not know or a rate DRF could not read, so a
+    typo stops the server from starting instead of silently dropping a limit.
+    """
+    raw = os.environ.get(name, "")
+    rates = dict(defaults)
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        scope, sep, rate = (s.strip() for s in part.partition("="))
+        if not sep or scope not in defaults:
+            raise ImproperlyConfigured(
+                f"{name}: {part!r} must be scope=rate with scope one of {', '.join(sorted(defaults))}."
+            )
+        if rate.lower() == "none":
+            rates[scope] = None
+        elif _RATE.match(rate):
+            rates[scope] = rate
+        else:
+            raise ImproperlyConfigured(
+                f"{name}: the rate of {scope!r} must be like 20/min (per s, min, hour or day) or none, not {rate!r}."
+            )
+    return rates
