@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_rates, env_str
+from .env import env_bool, env_int, env_list, env_rates, env_str, shared_cache_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -149,7 +149,17 @@ CELERY_BEAT_SCHEDULE = {
     "release-pending-orders": {"task": "orders.release_pending", "schedule": 60.0},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and the work-center load cache (which the worker's replan clears) must be shared by
+# every process: Redis whenever there is more than one (CACHE_URL, or the Redis broker's next
+# database); the embedded default (`make run`: one process, tasks in-process) keeps a local cache.
+CACHE_URL = shared_cache_url(cache_url=env_str("CACHE_URL"), broker_url=CELERY_BROKER_URL)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # A production order waiting this long for material is owed what it lacks: newer orders may no
 # longer take that stock (no starvation; production.allocation).

@@ -2,6 +2,7 @@
 
 import os
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -65,3 +66,27 @@ def env_rates(name: str, defaults: dict[str, str | None]) -> dict[str, str | Non
                 f"{name}: the rate of {scope!r} must be like 20/min (per s, min, hour or day) or none, not {rate!r}."
             )
     return rates
+
+
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def shared_cache_url(*, cache_url: str, broker_url: str) -> str | None:
+    """The Redis that every process shares for caching and rate limits, or None for a local cache.
+
+    CACHE_URL when set; otherwise, with a Redis broker (a separate worker, `make serve`), the same
+    server with the next database number, so that clearing the cache never empties the task queue.
+    """
+    if cache_url:
+        if urlsplit(cache_url).scheme not in _REDIS_SCHEMES:
+            raise ImproperlyConfigured(
+                f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), not {cache_url!r}."
+            )
+        return cache_url
+    broker = urlsplit(broker_url)
+    if broker.scheme not in ("redis", "rediss"):
+        return None
+    db = broker.path.strip("/") or "0"
+    if not db.isdigit():
+        raise ImproperlyConfigured(f"CELERY_BROKER_URL's database must be a number, not {db!r}; or set CACHE_URL.")
+    return urlunsplit(broker._replace(path=f"/{int(db) + 1}"))
