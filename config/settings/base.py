@@ -3,11 +3,12 @@
 See README.md, "Settings", for the variables. `dev`, `test` and `production` override this.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_rates, env_str, shared_cache_url
+from .env import env_bool, env_int, env_list, env_positive_int, env_rates, env_str, shared_cache_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,7 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -97,7 +98,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call gets 401 with WWW-Authenticate rather than 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # knox: `Authorization: Token <key>`, stored as a hash, with an expiry (REST_KNOX).
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -119,6 +121,13 @@ REST_FRAMEWORK = {
     # the server append theirs to X-Forwarded-For. Trusting the header by default let anyone
     # rotate it past every limit.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+}
+# API tokens (`POST /api/v1/auth/token/`): only their SHA-512 is stored; each expires after
+# API_TOKEN_TTL_HOURS, and a password change revokes all of its user's tokens (accounts.receivers).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_positive_int("API_TOKEN_TTL_HOURS", 24 * 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "C2B mass customization API",

@@ -13,7 +13,8 @@ def test_register_creates_a_customer_who_can_get_a_token(anon, db):
     assert response.status_code == 201
     assert response.json()["username"] == "mei"
     token = anon.post("/api/v1/auth/token/", {"username": "mei", "password": "Tailored-2026"}, format="json")
-    assert token.status_code == 200 and len(token.json()["token"]) == 40
+    assert token.status_code == 200 and list(token.json()) == ["token"]
+    assert isinstance(token.json()["token"], str) and len(token.json()["token"]) == 64
     me = get_user_model().objects.get(username="mei")
     assert not me.is_staff and not me.groups.exists()
 
