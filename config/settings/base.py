@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_positive_int, env_rates, env_str, shared_cache_url
+from .env import env_bool, env_count, env_int, env_list, env_rates, env_str, shared_cache_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -120,12 +120,12 @@ REST_FRAMEWORK = {
     # A client is told apart by its address: the socket's, unless NUM_PROXIES proxies in front of
     # the server append theirs to X-Forwarded-For. Trusting the header by default let anyone
     # rotate it past every limit.
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    "NUM_PROXIES": env_count("NUM_PROXIES", 0),
 }
 # API tokens (`POST /api/v1/auth/token/`): only their SHA-512 is stored; each expires after
 # API_TOKEN_TTL_HOURS, and a password change revokes all of its user's tokens (accounts.receivers).
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(hours=env_positive_int("API_TOKEN_TTL_HOURS", 24 * 30)),
+    "TOKEN_TTL": timedelta(hours=env_count("API_TOKEN_TTL_HOURS", 24 * 30, at_least=1)),
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }

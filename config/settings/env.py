@@ -31,12 +31,13 @@ def env_int(name: str, default: int) -> int:
     return default if raw in (None, "") else int(raw)
 
 
-def env_positive_int(name: str, default: int) -> int:
+def env_count(name: str, default: int, *, at_least: int = 0) -> int:
+    """A whole number of at least `at_least`; anything else refuses to start."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) == 0:
-        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {raw!r}.")
+    if not raw.isdigit() or int(raw) < at_least:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {at_least}, not {raw!r}.")
     return int(raw)
 
 

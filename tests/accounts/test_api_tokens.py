@@ -167,4 +167,4 @@ def test_the_token_lifetime_comes_from_the_environment():
 def test_a_token_lifetime_that_is_not_a_positive_number_of_hours_is_refused(value):
     run = _ttl_in_a_new_process(value)
     assert run.returncode != 0
-    assert "API_TOKEN_TTL_HOURS must be a whole number above 0" in run.stderr
+    assert "API_TOKEN_TTL_HOURS must be a whole number of at least 1" in run.stderr

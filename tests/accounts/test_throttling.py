@@ -78,6 +78,13 @@ def test_the_server_refuses_to_start_with_a_bad_rate():
     assert "ImproperlyConfigured: THROTTLE_RATES: the rate of 'auth' must be like 20/min" in run.stderr
 
 
+@pytest.mark.parametrize("value", ["-1", "two"])
+def test_the_server_refuses_to_start_with_a_bad_number_of_proxies(value):
+    run = _settings_in_a_new_process({"NUM_PROXIES": value}, "print('started')")
+    assert run.returncode != 0 and "started" not in run.stdout
+    assert "NUM_PROXIES must be a whole number of at least 0" in run.stderr
+
+
 def test_x_forwarded_for_is_not_trusted_by_default(anon, customer):
     # given a client at one address that sends a new X-Forwarded-For with each guess
     with rates(auth="3/min"):
