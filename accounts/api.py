@@ -2,9 +2,9 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,7 @@ from accounts.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from accounts.services import user_register
+from accounts.services import api_token_create, api_token_revoke, api_tokens_revoke_all, user_register
 
 
 class RegisterApi(APIView):
@@ -39,7 +39,8 @@ class RegisterApi(APIView):
 
 
 class TokenObtainApi(APIView):
-    """Anyone may exchange a username and password for an API token."""
+    """Anyone may exchange a username and password for an API token (a new one at each call; it
+    expires after API_TOKEN_TTL_HOURS, and a password change revokes it)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
@@ -54,8 +55,27 @@ class TokenObtainApi(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with the username and password given."]}
             )
-        try:
-            token, _ = Token.objects.get_or_create(user=user)
-        except IntegrityError:  # two first logins at once: the other request made it
-            token = Token.objects.get(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token_create(user=user)})
+
+
+class LogoutApi(APIView):
+    """The caller revokes the token it authenticated with."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllApi(APIView):
+    """The caller revokes every API token of theirs (with a token, or from a browser session)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        api_tokens_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

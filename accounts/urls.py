@@ -5,4 +5,6 @@ from accounts import api
 urlpatterns = [
     path("auth/register/", api.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", api.TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/logout/", api.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/logout-all/", api.LogoutAllApi.as_view(), name="auth-logout-all"),
 ]

@@ -1,9 +1,15 @@
+import math
+from typing import Any
+
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+
+from accounts.throttling import ScopedRateThrottle
 
 
 class SignupForm(UserCreationForm):
@@ -24,3 +30,22 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         return redirect(target if target and safe else "shop:home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page; attempts count against the API's `auth` rate, in the same budget as
+    `POST /api/v1/auth/token/`, so that guessing passwords here is no cheaper than there."""
+
+    throttle_scope = "auth"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        throttle = ScopedRateThrottle()
+        # DRF's throttle reads only the request's META and user, and the view's throttle_scope.
+        if not throttle.allow_request(request, self):  # type: ignore[arg-type]
+            wait = throttle.wait()
+            seconds = math.ceil(wait) if wait is not None else None
+            response = render(request, "accounts/throttled.html", {"wait_seconds": seconds}, status=429)
+            if seconds is not None:
+                response["Retry-After"] = str(seconds)
+            return response
+        return super().post(request, *args, **kwargs)

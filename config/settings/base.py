@@ -3,11 +3,12 @@
 See README.md, "Settings", for the variables. `dev`, `test` and `production` override this.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_count, env_int, env_list, env_rates, env_str, shared_cache_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,7 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "outbox",
@@ -98,7 +99,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call gets 401 with WWW-Authenticate rather than 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # knox: `Authorization: Token <key>`, stored as a hash, with an expiry (REST_KNOX).
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -108,13 +110,25 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     # Per client; the configurator is called on every click, so its anonymous rate is generous,
-    # while password guessing on the token endpoint is not.
+    # while password guessing on the token endpoint and the login page is not. THROTTLE_RATES
+    # (e.g. "anon=600/min,auth=10/min") overrides any of them.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "accounts.throttling.AnonRateThrottle",
+        "accounts.throttling.UserRateThrottle",
+        "accounts.throttling.ScopedRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "1200/min", "auth": "20/min"},
+    "DEFAULT_THROTTLE_RATES": env_rates("THROTTLE_RATES", {"anon": "600/min", "user": "1200/min", "auth": "20/min"}),
+    # A client is told apart by its address: the socket's, unless NUM_PROXIES proxies in front of
+    # the server append theirs to X-Forwarded-For. Trusting the header by default let anyone
+    # rotate it past every limit.
+    "NUM_PROXIES": env_count("NUM_PROXIES", 0),
+}
+# API tokens (`POST /api/v1/auth/token/`): only their SHA-512 is stored; each expires after
+# API_TOKEN_TTL_HOURS, and a password change revokes all of its user's tokens (accounts.receivers).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_count("API_TOKEN_TTL_HOURS", 24 * 30, at_least=1)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "C2B mass customization API",
@@ -149,7 +163,17 @@ CELERY_BEAT_SCHEDULE = {
     "replan-queue": {"task": "production.replan", "schedule": 15 * 60.0},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and the work-center load cache (which the worker's replan clears) must be shared by
+# every process: Redis whenever there is more than one (CACHE_URL, or the Redis broker's next
+# database); the embedded default (`make run`: one process, tasks in-process) keeps a local cache.
+CACHE_URL = shared_cache_url(cache_url=env_str("CACHE_URL"), broker_url=CELERY_BROKER_URL)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # A production order waiting this long for material is owed what it lacks: newer orders may no
 # longer take that stock (no starvation; production.allocation).

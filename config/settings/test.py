@@ -8,6 +8,9 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests run tasks in-process; the integration tests send them to a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
+# Each test process keeps its own cache, emptied around every test (tests/conftest.py), even though
+# the suite has a Redis broker; tests/accounts/test_shared_cache.py runs the shared one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Serve static files straight from the apps and static/ (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
