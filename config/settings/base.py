@@ -46,6 +46,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A CSRF refusal answers in the API's JSON shape under /api/ (config.views_errors).
+CSRF_FAILURE_VIEW = "config.views_errors.csrf_failure"
 
 TEMPLATES = [
     {
