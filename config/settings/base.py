@@ -103,6 +103,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -117,6 +122,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "1200/min", "auth": "20/min"},
 }
+# JSON bodies nested deeper than this are refused with 400 before they are parsed: no spec or
+# order comes near it, and Python's recursion would give out (a 500) near 1000.
+API_JSON_MAX_DEPTH = 64
 SPECTACULAR_SETTINGS = {
     "TITLE": "C2B mass customization API",
     "DESCRIPTION": "Configure, order and follow made-to-measure products through the factory.",

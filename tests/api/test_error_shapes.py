@@ -2,6 +2,7 @@
 middleware stack (django.test.Client); pages outside /api/ keep Django's HTML error pages."""
 
 import json
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -143,3 +144,53 @@ def test_an_unhandled_exception_under_the_api_is_a_json_500():
 @pytest.mark.urls("tests.api.urls_failing")
 def test_an_unhandled_exception_on_a_page_keeps_django_s_html_500():
     assert_html(Client(raise_request_exception=False).get("/boom/"), 500)
+
+
+# JSON nested too deep
+
+
+@pytest.mark.parametrize("depth", [65, 950, 100_000])
+def test_json_nested_too_deep_is_a_400_for_anyone_and_registers_no_one(depth):
+    # given a body with a valid registration, nested `depth` levels deep in an extra field
+    body = '{"username": "deep", "email": "deep@example.com", "password": "a-Long-pass-123", "x": DEEP}'
+    body = body.replace("DEEP", nested(depth - 1))
+    # when anyone posts it
+    response = Client().post("/api/v1/auth/register/", body, content_type="application/json")
+    # then it is refused as unreadable JSON, and nothing is created
+    body = assert_refusal(response, 400, "parse_error")
+    assert "nested deeper than 64 levels" in body["detail"]
+    assert not User.objects.filter(username="deep").exists()
+
+
+def test_json_nested_too_deep_is_a_400_on_the_configurator():
+    body = '{"spec": {"chest_cm": DEEP}}'.replace("DEEP", nested(950))
+    response = Client().post("/api/v1/products/mtm-suit/configure/", body, content_type="application/json")
+    assert_refusal(response, 400, "parse_error")
+
+
+def test_json_nested_too_deep_places_no_order(customer_api, customer):
+    body = nested(950).join(['{"lines": [{"product": "mtm-suit", "quantity": 1, "spec": {"monogram": ', "}}]}"])
+    response = customer_api.post(
+        "/api/v1/orders/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+    )
+    assert_refusal(response, 400, "parse_error")
+    assert not Order.objects.filter(customer=customer).exists()
+
+
+def test_json_within_the_depth_limit_is_read_as_before():
+    # 64 levels: read, then refused by the configurator as a bad value, not as bad JSON
+    body = '{"spec": {"chest_cm": DEEP}}'.replace("DEEP", nested(62))
+    response = Client().post("/api/v1/products/mtm-suit/configure/", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["errors"]["chest_cm"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    from config.parsers import json_depth
+
+    assert json_depth('{"a": "[[[[{{{{", "b": ["\\"]]]]\\\\", {"c": 1}]}') == 3
+    assert json_depth("") == 0
+    assert json_depth('"[[[') == 0
+    # a string full of brackets is read, then judged by the endpoint (here: fields missing)
+    text = '{"note": "' + "[" * 100 + '"}'
+    response = Client().post("/api/v1/auth/register/", text, content_type="application/json")
+    assert response.status_code == 400 and set(response.json()) == {"username", "email", "password"}
