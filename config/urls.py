@@ -17,7 +17,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("inventory.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    re_path(r"^.*$", api_not_found),
+    # Any other path, a newline in it included: `.` stops at one, `$` matches before one, and an
+    # inline (?s) would break reverse() for every URL name.
+    re_path(r"^[\s\S]*\Z", api_not_found),
 ]
 
 urlpatterns = [
@@ -30,6 +32,12 @@ urlpatterns = [
     path("floor/", include("production.urls_floor")),
     path("", include("orders.urls_pages")),
 ]
+
+# Error pages: JSON under /api/, Django's HTML elsewhere.
+handler400 = "config.views_errors.bad_request"
+handler403 = "config.views_errors.permission_denied"
+handler404 = "config.views_errors.page_not_found"
+handler500 = "config.views_errors.server_error"
 
 admin.site.site_header = "C2B Factory administration"
 admin.site.site_title = "C2B Factory admin"

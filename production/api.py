@@ -103,25 +103,15 @@ class ReplanApi(APIView):
         return Response({"detail": "Re-planning has been queued.", "code": "accepted"}, status=status.HTTP_202_ACCEPTED)
 
 
-class ShortageListApi(APIView):
+class ShortageListApi(ListAPIView):
     """Planners and staff see what to buy: per item, what open production orders lack net of
     stock and open purchase orders, when it is needed, and which orders it would unblock."""
 
     permission_classes = [IsAuthenticated, IsPlannerOrStaff]
+    serializer_class = ShortageSerializer
 
-    @extend_schema(responses=ShortageSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        rows = selectors.shortage_list()
-        page = self.paginator.paginate_queryset(rows, request, view=self)
-        return self.paginator.get_paginated_response(ShortageSerializer(page, many=True).data)
-
-    @property
-    def paginator(self) -> Any:
-        if not hasattr(self, "_paginator"):
-            from config.pagination import PageNumberPagination
-
-            self._paginator = PageNumberPagination()
-        return self._paginator
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.shortage_list()
 
 
 class TravelerPdfApi(APIView):

@@ -1,7 +1,5 @@
 """The shop floor's pages: a station's queue, and the operation a scanned traveler opens."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import is_operator, is_staff, page_requires
 from config.errors import DomainError, NotFound
 from production import selectors, services
+from production.forms import OperationFinishForm
 from production.models import Operation, WorkCenter
 
 
@@ -91,11 +90,12 @@ def operation_start_action(request: HttpRequest, operation_id: int) -> HttpRespo
 @require_POST
 def operation_finish_action(request: HttpRequest, operation_id: int) -> HttpResponse:
     """Operators and planners finish the operation, reporting any scrap."""
-    try:
-        scrap = Decimal(request.POST.get("scrap_quantity") or "0")
-    except InvalidOperation:
-        messages.error(request, "Scrap must be a number.")
+    form = OperationFinishForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("scrap_quantity", []):
+            messages.error(request, str(error))
         return redirect("floor:operation", operation_id=operation_id)
+    scrap = form.cleaned_data["scrap_quantity"]
     try:
         operation = services.operation_finish(operation_id=operation_id, user=request.user, scrap_quantity=scrap)
         if operation.status == Operation.Status.DONE:

@@ -48,6 +48,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A CSRF refusal answers in the API's JSON shape under /api/ (config.views_errors).
+CSRF_FAILURE_VIEW = "config.views_errors.csrf_failure"
 
 TEMPLATES = [
     {
@@ -104,6 +106,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -130,6 +137,9 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
+# JSON bodies nested deeper than this are refused with 400 before they are parsed: no spec or
+# order comes near it, and Python's recursion would give out (a 500) near 1000.
+API_JSON_MAX_DEPTH = 64
 SPECTACULAR_SETTINGS = {
     "TITLE": "C2B mass customization API",
     "DESCRIPTION": "Configure, order and follow made-to-measure products through the factory.",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from inventory.models import Item, LedgerEntry
 from orders.services import order_place, order_release
 from production.models import Operation, ProductionOrder
 from production.services import production_replan
@@ -71,3 +72,36 @@ def test_station_and_production_order_pages(client, operator, po):
     assert client.get("/floor/work-centers/NOPE/").status_code == 404
     page = client.get(f"/floor/orders/{po.number}/")
     assert page.status_code == 200 and "Print the traveler" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("scrap", "message"),
+    [
+        ("NaN", "Scrap must be a number."),
+        ("sNaN", "Scrap must be a number."),
+        ("Infinity", "Scrap must be a number."),
+        ("-Infinity", "Scrap must be a number."),
+        ("1e999999", "Scrap must have at most 12 digits."),
+        ("0.00001", "Scrap must have at most 4 decimal places."),
+        ("-1", "Scrap cannot be negative."),
+        ("lots", "Scrap must be a number."),
+    ],
+)
+def test_finishing_with_a_scrap_that_is_no_quantity_says_why_and_changes_nothing(client, operator, po, scrap, message):
+    # given an operation in progress
+    client.force_login(operator)
+    first = Operation.objects.filter(production_order=po).order_by("sequence").first()
+    client.post(f"/floor/operations/{first.pk}/start/")
+    before = Operation.objects.get(pk=first.pk)
+    stock = list(Item.objects.order_by("pk").values_list("on_hand", "reserved"))
+    ledger = LedgerEntry.objects.count()
+    # when the operator finishes it reporting that scrap
+    response = client.post(f"/floor/operations/{first.pk}/finish/", {"scrap_quantity": scrap})
+    # then the operation's page comes back with the reason, and nothing changed
+    assert response.status_code == 302 and response["Location"] == f"/floor/operations/{first.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and message in page.content.decode() and b'id="finish"' in page.content
+    after = Operation.objects.get(pk=first.pk)
+    assert (after.status, after.scrap_quantity, after.finished_at) == ("in_progress", before.scrap_quantity, None)
+    assert list(Item.objects.order_by("pk").values_list("on_hand", "reserved")) == stock
+    assert LedgerEntry.objects.count() == ledger

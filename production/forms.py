@@ -1,0 +1,27 @@
+"""The shop floor's forms: what a page's POST may hold, refused with a message before any service."""
+
+from decimal import Decimal
+
+from django import forms
+
+
+class OperationFinishForm(forms.Form):
+    """As the API's FinishInSerializer: a finite, non-negative scrap of at most 12 digits and 4
+    decimals (Django's DecimalField refuses NaN, Infinity and 1e999999)."""
+
+    scrap_quantity = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=4,
+        error_messages={
+            "invalid": "Scrap must be a number.",
+            "min_value": "Scrap cannot be negative.",
+            "max_digits": "Scrap must have at most %(max)s digits.",
+            "max_whole_digits": "Scrap must have at most %(max)s digits before the decimal point.",
+            "max_decimal_places": "Scrap must have at most %(max)s decimal places.",
+        },
+    )
+
+    def clean_scrap_quantity(self) -> Decimal:
+        return self.cleaned_data["scrap_quantity"] or Decimal("0")
