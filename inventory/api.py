@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -29,16 +29,35 @@ class ItemListApi(ListAPIView):
         return selectors.item_list()
 
 
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A client-chosen UUID: a retried receipt with the same key and body counts once.",
+)
+
+
+def _idempotency_key(request: Request) -> str | None:
+    return request.headers.get("Idempotency-Key", "").strip() or None
+
+
 class ReceiptCreateApi(APIView):
     """Planners and staff record a receipt; waiting production orders are then re-allocated."""
 
     permission_classes = [IsAuthenticated, IsPlannerOrStaff]
 
-    @extend_schema(request=ReceiptInSerializer, responses={201: ReceiptOutSerializer})
+    @extend_schema(
+        request=ReceiptInSerializer,
+        responses={201: ReceiptOutSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
     def post(self, request: Request) -> Response:
         data = ReceiptInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        receipt = services.receipt_record(user=request.user, **data.validated_data)
+        receipt = services.receipt_record(
+            user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
+        )
         return Response(ReceiptOutSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
 
@@ -64,9 +83,15 @@ class PurchaseOrderReceiveApi(APIView):
 
     permission_classes = [IsAuthenticated, IsPlannerOrStaff]
 
-    @extend_schema(request=PurchaseReceiveInSerializer, responses={201: ReceiptOutSerializer})
+    @extend_schema(
+        request=PurchaseReceiveInSerializer,
+        responses={201: ReceiptOutSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
     def post(self, request: Request, number: str) -> Response:
         data = PurchaseReceiveInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        receipt = services.purchase_order_receive(number=number, user=request.user, **data.validated_data)
+        receipt = services.purchase_order_receive(
+            number=number, user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
+        )
         return Response(ReceiptOutSerializer(receipt).data, status=status.HTTP_201_CREATED)

@@ -132,10 +132,16 @@ class Receipt(models.Model):
     reference = models.CharField(max_length=100, blank=True, help_text="Supplier delivery note, PO number...")
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(
+        null=True, blank=True, help_text="The client's key: a retried receipt with it counts once."
+    )
 
     class Meta:
         ordering = ["-received_at"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="receipt_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="receipt_quantity_positive"),
+            models.UniqueConstraint(fields=["received_by", "idempotency_key"], name="receipt_idempotency_key_per_user"),
+        ]
 
     def __str__(self) -> str:
         return f"RCV-{self.pk:06d} {self.item.sku} {self.quantity}"

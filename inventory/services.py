@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 
-from config.errors import InvalidInput, InvalidTransition, NotFound
+from config.errors import IdempotencyKeyReused, InvalidInput, InvalidTransition, NotFound
 from config.transactions import retry_on_conflict
 from inventory.models import MAX_QUANTITY, Item, LedgerEntry, PurchaseOrder, Receipt
 from inventory.signals import stock_received
@@ -153,29 +153,69 @@ def stock_consume(
 @retry_on_conflict
 @transaction.atomic
 def receipt_record(
-    *, sku: str, quantity: Decimal, reference: str = "", user: Any = None, purchase_order: Any = None
+    *,
+    sku: str,
+    quantity: Decimal,
+    reference: str = "",
+    user: Any = None,
+    purchase_order: Any = None,
+    idempotency_key: str | None = None,
 ) -> Receipt:
-    """Receive stock of an item. Raises NotFound for an unknown SKU, DomainError for a bad quantity."""
+    """Receive stock of an item. With an `idempotency_key` (a UUID, bound to the user), a retry
+    with the same key and the same receipt answers the first receipt and counts nothing again.
+    Raises InvalidInput (unknown SKU, bad quantity or key) and IdempotencyKeyReused (422)."""
+    key = _receipt_key(idempotency_key)
     if quantity <= 0:
         raise InvalidInput("quantity", "The quantity received must be more than zero.")
     item = Item.objects.select_for_update().filter(sku=sku).first()
     if item is None:
         raise InvalidInput("sku", f"There is no item with SKU '{sku}'.")
+    user = user if getattr(user, "is_authenticated", False) else None
+    # Under the item's lock, so a concurrent retry of the same receipt waits and then finds it.
+    replay = _receipt_replay(user, key, sku=sku, quantity=quantity, reference=reference)
+    if replay is not None:
+        return replay
     exponent = Decimal(1).scaleb(-item.decimals)
     if quantity != quantity.quantize(exponent):
         raise InvalidInput("quantity", f"{item.sku} is counted in {item.uom} with at most {item.decimals} decimals.")
     if item.on_hand + quantity >= MAX_QUANTITY:
         raise InvalidInput("quantity", f"That would put more than {MAX_QUANTITY - 1} {item.uom} of {item.sku} on hand.")
-    user = user if getattr(user, "is_authenticated", False) else None
-    receipt = Receipt.objects.create(
-        item=item, quantity=quantity, reference=reference, received_by=user, purchase_order=purchase_order
-    )
+    try:
+        with transaction.atomic():
+            receipt = Receipt.objects.create(
+                item=item, quantity=quantity, reference=reference, received_by=user, purchase_order=purchase_order,
+                idempotency_key=key,
+            )  # fmt: skip
+    except IntegrityError:
+        # the same key, just used by a concurrent receipt of another item
+        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different receipt.") from None
     Item.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)
     LedgerEntry.objects.create(
         item=item, reason=LedgerEntry.Reason.RECEIPT, on_hand_delta=quantity, source=f"RCV-{receipt.pk:06d}", user=user
     )
     stock_received.send(sender=Receipt, item_id=item.pk)
     return receipt
+
+
+def _receipt_key(key: str | None) -> uuid.UUID | None:
+    if key is None:
+        return None
+    try:
+        return uuid.UUID(str(key))
+    except ValueError:
+        raise InvalidInput("Idempotency-Key", "Must be a UUID, such as 3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76.") from None
+
+
+def _receipt_replay(user: Any, key: uuid.UUID | None, *, sku: str, quantity: Decimal, reference: str) -> Receipt | None:
+    """The receipt this key already recorded for this user, if the request is the same one."""
+    if key is None:
+        return None
+    found = Receipt.objects.select_related("item").filter(received_by=user, idempotency_key=key).first()
+    if found is None:
+        return None
+    if (found.item.sku, found.quantity, found.reference) != (sku, quantity, reference):
+        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different receipt.")
+    return found
 
 
 @transaction.atomic
@@ -218,12 +258,24 @@ def purchase_order_create(
 
 @retry_on_conflict
 @transaction.atomic
-def purchase_order_receive(*, number: str, quantity: Decimal, reference: str = "", user: Any = None) -> Receipt:
-    """Receive (part of) a purchase order; `quantity` is in the purchase unit. Raises NotFound,
-    InvalidInput (more than is still open), InvalidTransition (closed)."""
+def purchase_order_receive(
+    *, number: str, quantity: Decimal, reference: str = "", user: Any = None, idempotency_key: str | None = None
+) -> Receipt:
+    """Receive (part of) a purchase order; `quantity` is in the purchase unit. A retry with the
+    same `idempotency_key` answers the first receipt. Raises NotFound, InvalidInput (more than is
+    still open), InvalidTransition (closed), IdempotencyKeyReused (422)."""
+    key = _receipt_key(idempotency_key)
     purchase = PurchaseOrder.objects.select_for_update().select_related("item").filter(number=number).first()
     if purchase is None:
         raise NotFound("There is no such purchase order.")
+    if key is not None:
+        replay = Receipt.objects.filter(
+            received_by=user if getattr(user, "is_authenticated", False) else None, idempotency_key=key
+        ).first()
+        if replay is not None:
+            if replay.purchase_order_id != purchase.pk or replay.quantity != purchase.item.to_stock_units(quantity):
+                raise IdempotencyKeyReused("This Idempotency-Key was already used for a different receipt.")
+            return replay
     if purchase.status not in PurchaseOrder.OPEN_STATUSES:
         raise InvalidTransition(f"Purchase order {number} is {purchase.status}.", code="not_open")
     if quantity <= 0 or quantity > purchase.open_quantity:
@@ -238,4 +290,5 @@ def purchase_order_receive(*, number: str, quantity: Decimal, reference: str = "
     )  # fmt: skip
     purchase.save(update_fields=["received_quantity", "status"])
     return receipt_record(sku=purchase.item.sku, quantity=purchase.item.to_stock_units(quantity),
-                          reference=reference or purchase.number, user=user, purchase_order=purchase)  # fmt: skip
+                          reference=reference or purchase.number, user=user, purchase_order=purchase,
+                          idempotency_key=idempotency_key)  # fmt: skip
