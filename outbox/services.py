@@ -60,13 +60,17 @@ def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
         )
         Message.objects.filter(pk__in=ids).update(sent_at=now, attempts=F("attempts") + 1)
     sent = 0
-    for message in Message.objects.filter(pk__in=ids).order_by("pk"):
+    messages = list(Message.objects.filter(pk__in=ids).order_by("pk"))
+    for position, message in enumerate(messages):
         try:
             _send(message)
         except Exception as exc:  # noqa: BLE001 - a broker outage or a failing eager task: keep the row
             _keep_for_later(message, exc)
             if not current_app.conf.task_always_eager:
-                break  # the broker is down: the rest would fail the same way
+                # The broker is down: the rest would fail the same way; they wait, unsent, too.
+                rest = [m.pk for m in messages[position + 1 :]]
+                Message.objects.filter(pk__in=rest).update(sent_at=None, attempts=F("attempts") - 1)
+                break
             continue
         if message.coalesce_key is None:
             Message.objects.filter(pk=message.pk).delete()

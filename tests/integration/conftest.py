@@ -20,11 +20,12 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def start_worker() -> subprocess.Popen:
+def start_worker(broker_url: str | None = None) -> subprocess.Popen:
     if not settings.CELERY_BROKER_URL:
         pytest.fail("CELERY_BROKER_URL is not set: run the suite with `make test`.")
     env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "CELERY_TASK_ALWAYS_EAGER": "false"}  # fmt: skip
+           "CELERY_TASK_ALWAYS_EAGER": "false",
+           "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
