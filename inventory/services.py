@@ -45,10 +45,15 @@ def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
 
 
 def stock_reserve(
-    *, quantities: Mapping[int, Decimal], source: str, holdback: Mapping[int, Decimal] | None = None
+    *,
+    quantities: Mapping[int, Decimal],
+    source: str,
+    holdback: Mapping[int, Decimal] | None = None,
+    locked: Mapping[int, Item] | None = None,
 ) -> dict[int, Decimal]:
     """Reserve all of `quantities` ({item_id: qty}) or nothing; `holdback` is stock promised to
-    others that are not yet reserved (earmarks of starving orders) and may not be taken.
+    others that are not yet reserved (earmarks of starving orders) and may not be taken. `locked`:
+    these items as the caller read them under its locks in this transaction (else they are locked).
 
     Must run inside the caller's transaction. Returns {} when everything was reserved, otherwise
     {item_id: short quantity} for each item that lacked stock (and nothing was reserved).
@@ -56,7 +61,7 @@ def stock_reserve(
     wanted = {pk: qty for pk, qty in quantities.items() if qty > 0}
     if not wanted:
         return {}
-    items = _locked_items(sorted(wanted))
+    items = locked if locked is not None and set(wanted) <= set(locked) else _locked_items(sorted(wanted))
     held = holdback or {}
     free = {pk: items[pk].available - held.get(pk, Decimal(0)) for pk in wanted}
     short = {pk: qty - free[pk] for pk, qty in wanted.items() if free[pk] < qty}

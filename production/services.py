@@ -166,9 +166,9 @@ def _reserve(po: ProductionOrder, requirements: Iterable[MaterialRequirement]) -
     wanted = {item: qty for item, qty in outstanding.items() if qty > 0}
     if wanted:
         # Items first (primary-key order), then the earmarks read under those locks.
-        stock.stock_levels_locked(item_ids=list(wanted))
+        items = stock.stock_levels_locked(item_ids=list(wanted))
         holdback = _earmarked(wanted, exclude_po=po.pk)
-        if stock.stock_reserve(quantities=wanted, source=po.number, holdback=holdback):
+        if stock.stock_reserve(quantities=wanted, source=po.number, holdback=holdback, locked=items):
             return False
     MaterialRequirement.objects.filter(production_order=po).update(reserved=F("quantity"))
     po.status = _ready_status(po.pk)
