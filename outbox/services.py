@@ -34,16 +34,17 @@ def outbox_enqueue(*, task: str, args: Sequence[Any] = (), coalesce_key: str | N
     transaction, so it is never lost. With a `coalesce_key`, while a message of that key waits
     (not yet started) a new request adds nothing: at most one waits, however many ask."""
     if coalesce_key is None:
-        Message.objects.create(task=task, args=list(args))
-    else:
-        # DO UPDATE (not DO NOTHING) locks the waiting row until this transaction commits, so the
-        # task cannot claim it and run before it can see this transaction's changes.
-        Message.objects.bulk_create(
-            [Message(task=task, args=list(args), coalesce_key=coalesce_key)],
-            update_conflicts=True,
-            unique_fields=["coalesce_key"],
-            update_fields=["created_at"],
-        )
+        message = Message.objects.create(task=task, args=list(args))
+        transaction.on_commit(lambda: _send_committed(message))
+        return
+    # DO UPDATE (not DO NOTHING) locks the waiting row until this transaction commits, so the
+    # task cannot claim it and run before it can see this transaction's changes.
+    Message.objects.bulk_create(
+        [Message(task=task, args=list(args), coalesce_key=coalesce_key)],
+        update_conflicts=True,
+        unique_fields=["coalesce_key"],
+        update_fields=["created_at"],
+    )
     transaction.on_commit(outbox_flush)
 
 
@@ -76,6 +77,18 @@ def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
             Message.objects.filter(pk=message.pk).delete()
         sent += 1
     return sent
+
+
+def _send_committed(message: Message) -> None:
+    """Send a plain message its transaction just committed, then drop its row: one query when
+    the broker takes it. If not, the row waits for the periodic flush. (A flush running at the same
+    moment may send it too; every task is idempotent.)"""
+    try:
+        _send(message)
+    except Exception as exc:  # noqa: BLE001 - a broker outage or a failing eager task: keep the row
+        logger.warning("Could not send task %s; it stays in the outbox: %s", message, exc)
+        return
+    Message.objects.filter(pk=message.pk).delete()
 
 
 def _send(message: Message) -> None:
