@@ -88,7 +88,8 @@ def _send_committed(message: Message) -> None:
     except Exception as exc:  # noqa: BLE001 - a broker outage or a failing eager task: keep the row
         logger.warning("Could not send task %s; it stays in the outbox: %s", message, exc)
         return
-    Message.objects.filter(pk=message.pk).delete()
+    with connection.cursor() as cursor:  # one statement (QuerySet.delete wraps it in a transaction)
+        cursor.execute(f"DELETE FROM {Message._meta.db_table} WHERE id = %s", [message.pk])  # noqa: S608
 
 
 def _send(message: Message) -> None:
