@@ -102,8 +102,17 @@ class _Reader:
             self.problem(path, f"must be a mapping of fields, not {_kind(entry)}")
             return None
         present = {str(k): v for k, v in entry.items() if v is not None and v != ""}
-        for name in present:
-            if name not in required and name not in optional:
+        for name, value in entry.items():
+            if name in required or name in optional:
+                continue
+            if value is None:
+                # `{help: Around the chest, under the arms.}` reads as help "Around the chest" and
+                # a field "under the arms." without a value: an unquoted comma cut the text.
+                self.problem(
+                    f"{path}.{name}",
+                    "unknown field without a value; if it is the end of a text cut at a comma, quote the text",
+                )
+            else:
                 self.problem(f"{path}.{name}", "unknown field")
         for name in required:
             if name not in present:

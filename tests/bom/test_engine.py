@@ -5,6 +5,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -552,6 +553,23 @@ def test_schema_problems_name_their_path():
         ("options[5].allowed", "escape [ and ] inside the character class (\\[ \\])"),
         ("rules[1].key", "duplicate key 'green_spread'"),
         ("prices[1].amount", "must be a number, but it gives true/false"),
+    }
+
+
+def test_a_text_cut_at_a_comma_of_a_flow_mapping_is_refused():
+    # given a help text written unquoted in a YAML flow mapping: its comma ends the value, and the
+    # rest becomes a key without a value
+    entry = yaml.safe_load("{key: chest_cm, label: Chest, type: number, min: '80', max: '150', "
+                           "help: Around the fullest part of the chest, under the arms.}")  # fmt: skip
+    assert entry["help"] == "Around the fullest part of the chest"
+    definition = copy.deepcopy(SHIRT)
+    definition["options"][2] = {**entry, "key": "size_cm"}
+    # when it is compiled, then the stray key is refused, saying how to mend it
+    assert catalog_problems(definition) == {
+        (
+            "options[2].under the arms.",
+            "unknown field without a value; if it is the end of a text cut at a comma, quote the text",
+        )
     }
 
 
