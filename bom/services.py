@@ -185,10 +185,12 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
 
 
 def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
-    """Load one catalog file and publish it as a new version, unless it is unchanged.
+    """Load one catalog file and publish it as a new version, unless the file is unchanged since
+    it was last loaded (then a version published meanwhile in admin stays current).
 
-    Returns (version, created). Raises PublishRefused when the file is not valid; each problem
-    then names the file and the line it points at ("mtm-suit.yaml, line 88: rules[3].expr: ...").
+    Returns (version, created): the product's current version when nothing was published.
+    Raises PublishRefused when the file is not valid; each problem then names the file and the
+    line it points at ("mtm-suit.yaml, line 88: rules[3].expr: ...").
     """
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
@@ -198,13 +200,18 @@ def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
         raise PublishRefused([f"{path.name}: not valid YAML: {exc}"]) from exc
     definition = source.definition
     slug = definition.get("slug") if isinstance(definition, dict) else None
-    current = (
-        ProductVersion.objects.filter(product__slug=slug, status=ProductVersion.Status.PUBLISHED)
-        .order_by("-number")
-        .first()
+    # The file's digest is compared with the last version loaded from a file, not with the
+    # current one: a version published in admin since then (no digest) must stay current.
+    last_loaded = (
+        ProductVersion.objects.filter(product__slug=slug).exclude(source_digest="").order_by("-number").first()
     )
-    if current is not None and current.source_digest == digest:
-        return current, False
+    if last_loaded is not None and last_loaded.source_digest == digest:
+        current = (
+            ProductVersion.objects.filter(product__slug=slug, status=ProductVersion.Status.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
+        return current or last_loaded, False
     try:
         with transaction.atomic():
             version = version_create_from_definition(

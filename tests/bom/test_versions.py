@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from bom.models import ProductVersion, Rule
 from bom.selectors import version_get_published
-from bom.services import PublishRefused, catalog_load_file, version_create_draft, version_publish
+from bom.services import CATALOG_DIR, PublishRefused, catalog_load_file, version_create_draft, version_publish
 from orders.services import order_place
 from tests.factories import UserFactory, suit_spec
 
@@ -149,3 +149,26 @@ def test_a_routing_cycle_is_refused_at_its_line(tmp_path: Path):
         catalog_load_file(path=bad)
     assert any(p.startswith("cycle.yaml, line 12: routing[0].after") and "cycle" in p for p in refused.value.problems)
     assert not ProductVersion.objects.filter(product__slug="bad-chair").exists()
+
+
+def test_loading_an_unchanged_file_keeps_a_version_published_in_admin(tmp_path: Path):
+    # given the cabinet as loaded from its file, then edited and published in admin
+    path = tmp_path / "custom-cabinet.yaml"
+    path.write_bytes((CATALOG_DIR / "custom-cabinet.yaml").read_bytes())
+    from_file = version_get_published(slug="custom-cabinet")
+    edited = version_create_draft(from_version=from_file)
+    ProductVersion.objects.filter(pk=edited.pk).update(base_price="1999.00")
+    version_publish(version=edited)
+    count = ProductVersion.objects.count()
+    # when the same file is loaded again (`make run` run again)
+    version, created = catalog_load_file(path=path)
+    # then nothing is published: the admin's version stays current
+    assert created is False and version.pk == edited.pk
+    assert version_get_published(slug="custom-cabinet").pk == edited.pk
+    assert ProductVersion.objects.count() == count
+    # and once the file itself changes, it is published over the admin's version
+    path.write_text(path.read_text(encoding="utf-8").replace('base_price: "', 'base_price: "1'), encoding="utf-8")
+    version, created = catalog_load_file(path=path)
+    assert created is True and version_get_published(slug="custom-cabinet").pk == version.pk
+    edited.refresh_from_db()
+    assert edited.status == "retired"
