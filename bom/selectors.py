@@ -124,7 +124,7 @@ def _operation(op: Any) -> dict[str, Any]:
         "key": op.key,
         "name": op.name,
         "work_center": op.work_center,
-        "setup_minutes": str(op.setup_minutes),
+        "setup_minutes": op.setup_minutes,
         "run_minutes": op.run_minutes,
         "after": list(op.after),
     }

@@ -147,7 +147,7 @@ def version_create_from_definition(
             key=_require(o, "key", f"routing[{i}]"),
             name=_text(o.get("name") or o["key"]),
             work_center=_require(o, "work_center", f"routing[{i}]"),
-            setup_minutes=_dec_or(o.get("setup_minutes"), where=f"routing[{i}].setup_minutes", default="0"),
+            setup_minutes=_text(o.get("setup_minutes")) or "0",
             run_minutes=str(_require(o, "run_minutes", f"routing[{i}]")),
             after=list(o.get("after") or []),
             when=_text(o.get("when")),

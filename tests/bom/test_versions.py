@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from bom.models import ProductVersion, Rule
-from bom.selectors import version_get_published
+from bom.selectors import product_configure, version_get_published
 from bom.services import CATALOG_DIR, PublishRefused, catalog_load_file, version_create_draft, version_publish
 from orders.services import order_place
 from tests.factories import UserFactory, suit_spec
@@ -172,3 +172,25 @@ def test_loading_an_unchanged_file_keeps_a_version_published_in_admin(tmp_path: 
     assert created is True and version_get_published(slug="custom-cabinet").pk == version.pk
     edited.refresh_from_db()
     assert edited.status == "retired"
+
+
+def test_setup_and_run_minutes_are_formulas_from_file_to_configure_answer(tmp_path: Path):
+    # given a catalog file whose setup and run minutes both read an option
+    path = tmp_path / "stool.yaml"
+    path.write_text(
+        "slug: stool\nname: Stool\ncurrency: CNY\nbase_price: '100'\n"
+        "options:\n  - {key: legs, label: Legs, type: number, min: '3', max: '4'}\n"
+        "bom:\n  - {key: locks, item: HW-CAM-LOCK, quantity: 'legs', operation: make}\n"
+        "routing:\n  - {key: make, name: Make, work_center: CAB-ASSY,"
+        " setup_minutes: '5 + legs * 2.5', run_minutes: 'legs * 4'}\n"
+    )
+    # when it is loaded, and a draft is copied from it in admin
+    version, created = catalog_load_file(path=path)
+    draft = version_create_draft(from_version=version)
+    # then both formulas are stored as written, and the configure answer carries their numbers
+    assert created is True
+    assert list(version.operations.values_list("setup_minutes", "run_minutes")) == [("5 + legs * 2.5", "legs * 4")]
+    assert list(draft.operations.values_list("setup_minutes", "run_minutes")) == [("5 + legs * 2.5", "legs * 4")]
+    answer = product_configure(slug="stool", spec={"legs": 4})
+    assert answer["valid"] is True
+    assert [(op["setup_minutes"], op["run_minutes"]) for op in answer["routing"]] == [("15", "16")]
