@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from bom.configurator.decimals import fmt, quantize
@@ -68,7 +68,7 @@ def explode_bom(
     lines: tuple[BomLine, ...], items: Mapping[str, Item], env: Mapping[str, object]
 ) -> tuple[list[dict[str, Any]], Decimal]:
     """Item lines (`lines` in pre-order) with quantities after scrap, rounded to each item's
-    decimals (up, unless the item says `half_up`); and their CO2e."""
+    decimals, always up (issuing less than a line needs would leave the job short); and their CO2e."""
     multiplier: dict[str, Decimal] = {}
     out: list[dict[str, Any]] = []
     co2e = ZERO
@@ -88,8 +88,7 @@ def explode_bom(
         assert line.item is not None
         item = items[line.item]
         needed = quantity * (1 + line.scrap_pct / HUNDRED)
-        rounding = ROUND_CEILING if item.rounding == "up" else ROUND_HALF_UP
-        rounded = needed.quantize(Decimal(1).scaleb(-item.decimals), rounding=rounding)
+        rounded = needed.quantize(Decimal(1).scaleb(-item.decimals), rounding=ROUND_CEILING)
         co2e += rounded * item.co2e_kg
         out.append(
             {

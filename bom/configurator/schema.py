@@ -19,7 +19,6 @@ import networkx as nx
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.model import (
     ANY_TEXT,
-    ROUNDINGS,
     UNSET,
     BomLine,
     Choice,
@@ -663,11 +662,7 @@ class _Reader:
                 f"resources.items.{sku}", "needs a name, a uom, decimals from 0 to 6 and a co2e_kg of at least 0"
             )
             return None
-        rounding = facts.get("rounding") or "up"
-        if rounding not in ROUNDINGS:
-            self.problem(f"resources.items.{sku}.rounding", f"{rounding!r} is not one of: {', '.join(ROUNDINGS)}")
-            return None
-        item = Item(sku, facts["name"], facts["uom"], decimals, co2e, rounding)
+        item = Item(sku, facts["name"], facts["uom"], decimals, co2e)
         self.out.items[sku] = item
         return item
 

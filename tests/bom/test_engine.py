@@ -854,30 +854,16 @@ def test_quantities_after_scrap_round_up_to_the_items_decimals():
     assert rounded(items, lines) == ["7", "1.55", "0.27", "1.25"]
 
 
-def test_an_item_may_round_half_up_instead():
+def test_item_quantities_always_round_up_whatever_the_item_facts_say():
+    # given items whose facts carry a `rounding` (documented once, never stored by inventory)
     items = {
         "GLUE": {"name": "Glue", "uom": "kg", "decimals": 1, "co2e_kg": "0", "rounding": "half_up"},
-        "TAPE": {"name": "Tape", "uom": "m", "decimals": 1, "co2e_kg": "0", "rounding": "up"},
+        "TAPE": {"name": "Tape", "uom": "m", "decimals": 1, "co2e_kg": "0"},
     }
     lines = [
         {"key": "a", "item": "GLUE", "quantity": "0.24"},
         {"key": "b", "item": "GLUE", "quantity": "0.25"},
         {"key": "c", "item": "TAPE", "quantity": "0.21"},
     ]
-    assert rounded(items, lines) == ["0.2", "0.3", "0.3"]
-
-
-def test_an_unknown_rounding_is_refused():
-    definition = {
-        "slug": "kit", "name": "Kit", "currency": "CNY", "base_price": "1",
-        "options": [{"key": "n", "label": "N", "type": "number", "min": "1", "max": "3"}],
-        "bom": [{"key": "a", "item": "GLUE", "quantity": "1"}],
-    }  # fmt: skip
-    resources = {
-        "items": {"GLUE": {"name": "Glue", "uom": "kg", "decimals": 1, "co2e_kg": "0", "rounding": "down"}},
-        "work_centers": {},
-        "grid_co2e_kg_per_kwh": "0.5",
-    }
-    assert ("resources.items.GLUE.rounding", "'down' is not one of: up, half_up") in catalog_problems(
-        definition, resources
-    )
+    # then every line is rounded up: never less material than the line needs
+    assert rounded(items, lines) == ["0.3", "0.3", "0.3"]
