@@ -410,7 +410,8 @@ class CompiledProduct:
                 self._build(env)
             except BuildError as exc:
                 if exc.path not in problems:
-                    example = ", ".join(f"{k}={_json(env[k])}" for k in sorted(exc.expression.names) if k in env)
+                    names = exc.expression.names if exc.expression is not None else env.keys()
+                    example = ", ".join(f"{k}={_json(env[k])}" for k in sorted(names) if k in env)
                     where = f" (for example with {example})" if example else ""
                     problems[exc.path] = Problem(exc.path, f"{exc.message}{where}")
         return list(problems.values())
