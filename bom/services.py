@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -170,7 +171,8 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
         raise PublishRefused([f"version {version.number} is already {version.status}; edit a new draft"])
     definition = definition_for(version)
     resources = resources_for(definition)
-    errors = [f"{f.path}: {f.message}" for f in analyse_definition(definition, resources) if f.severity == "error"]
+    findings = analyse_definition(definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET)
+    errors = [f"{f.path}: {f.message}" for f in findings if f.severity == "error"]
     if errors:
         raise PublishRefused(errors)
     ProductVersion.objects.filter(product_id=version.product_id, status=ProductVersion.Status.PUBLISHED).update(
@@ -233,4 +235,4 @@ def version_analyse(*, version: ProductVersion) -> list[Finding]:
     """Publish-time analysis of a version (a draft with today's item facts): errors block publishing."""
     definition = definition_for(version)
     resources = version.resources if version.status != ProductVersion.Status.DRAFT else resources_for(definition)
-    return analyse_definition(definition, resources)
+    return analyse_definition(definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET)

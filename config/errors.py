@@ -50,3 +50,10 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ConfiguratorBudgetExceeded(DomainError):
+    """The configurator's search used up its budget (CONFIGURATOR_SEARCH_BUDGET) before answering."""
+
+    status_code = 503
+    code = "configurator_budget"

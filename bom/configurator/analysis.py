@@ -29,11 +29,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.configurator.compiled import Model, Network, Opaque
 from bom.configurator.decimals import fmt
 from bom.configurator.domains import to_solution
 from bom.configurator.engine import CompiledProduct, compile_product
-from bom.configurator.model import CatalogError, Option, Rule
+from bom.configurator.model import ANY_TEXT, CatalogError, Option, Rule
 from bom.configurator.outputs import MAX_MINUTES, MAX_PRICE, MAX_QUANTITY, BuildError, large, price_total
 from bom.configurator.schema import read_definition
 from bom.configurator.search import Component
@@ -65,20 +66,77 @@ class Finding:
         return f"{self.severity}: {self.path}: {self.message}"
 
 
-def analyse_definition(definition: Mapping[str, Any], resources: Mapping[str, Any]) -> list[Finding]:
+# The whole analysis may search this many times a configure call's budget (it asks about every
+# value and rule; about a thousand configure calls' worth for a product of 80 options).
+ANALYSIS_BUDGET_FACTOR = 50
+
+
+def analyse_definition(
+    definition: Mapping[str, Any], resources: Mapping[str, Any], *, search_budget: int | None = None
+) -> list[Finding]:
     """`analyse` of a definition. One that cannot be read (fields, expressions, references, cycles)
     or has no valid configuration gives its problems as errors; one whose only problems are
-    formulas failing on valid configurations is analysed whole (its formulas among the findings)."""
+    formulas failing on valid configurations is analysed whole (its formulas among the findings).
+
+    With `search_budget` (a configure call's, CONFIGURATOR_SEARCH_BUDGET), configuring the empty
+    spec and sample specs must each stay within it, and the analysis itself within
+    ANALYSIS_BUDGET_FACTOR times it; otherwise that is the one error found."""
     parts = read_definition(definition, resources)
     if not parts.searchable or parts.problems:
         return [Finding("error", p.path, p.message) for p in parts.problems]
-    product = CompiledProduct(parts)
-    if product._sample_configurations() is None:
+    limit = None if search_budget is None else search_budget * ANALYSIS_BUDGET_FACTOR
+    try:
+        with metered(limit):
+            product = CompiledProduct(parts)
+            if product._sample_configurations() is None:
+                try:
+                    compile_product(definition, resources)
+                except CatalogError as exc:
+                    return [Finding("error", p.path, p.message) for p in exc.problems]
+            elif search_budget is not None:
+                over = _budget_findings(product, search_budget)
+                if over:
+                    return over
+            return analyse(product)
+    except SearchBudgetExceeded:
+        return [
+            Finding(
+                "error",
+                "rules",
+                f"analysing this product needs more than {limit} search steps ({ANALYSIS_BUDGET_FACTOR} times "
+                "CONFIGURATOR_SEARCH_BUDGET): its rules make the search too hard; simplify them or split the product",
+            )
+        ]
+
+
+def _budget_findings(product: CompiledProduct, search_budget: int) -> list[Finding]:
+    """An error when configuring the empty spec, or a sample spec (a valid configuration for each
+    choice and boolean value and number extreme, whole and with every other option left open),
+    needs more than `search_budget` steps: customers would get no answer."""
+    specs: list[tuple[str, dict[str, object]]] = [("the empty spec", {})]
+    for sample in (product._sample_configurations() or [])[:8]:
+        spec = {k: v for k, v in sample.items() if v is not ANY_TEXT}
+        specs.append((f"the spec {_spec_text(spec)}", spec))
+        partial = dict(list(spec.items())[::2])
+        specs.append((f"the partial spec {_spec_text(partial)}", partial))
+    for what, spec in specs:
         try:
-            compile_product(definition, resources)
-        except CatalogError as exc:
-            return [Finding("error", p.path, p.message) for p in exc.problems]
-    return analyse(product)
+            product.configure_metered(spec, budget=search_budget)
+        except SearchBudgetExceeded:
+            return [
+                Finding(
+                    "error",
+                    "rules",
+                    f"configuring {what} needs more than {search_budget} search steps "
+                    "(CONFIGURATOR_SEARCH_BUDGET): customers would get no answer; simplify the rules or split "
+                    "the product",
+                )
+            ]
+    return []
+
+
+def _spec_text(spec: Mapping[str, object]) -> str:
+    return "{" + ", ".join(f"{k}={_shown(v)}" for k, v in spec.items()) + "}"
 
 
 def analyse(product: CompiledProduct) -> list[Finding]:
@@ -558,4 +616,4 @@ def _leaves(tree: Tree) -> Iterator[Tree]:
         yield tree
 
 
-__all__ = ["Finding", "analyse", "analyse_definition"]
+__all__ = ["ANALYSIS_BUDGET_FACTOR", "Finding", "analyse", "analyse_definition"]
