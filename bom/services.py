@@ -29,17 +29,25 @@ class PublishRefused(DomainError):
         self.problems = problems
 
 
-def _dec(value: Any, *, where: str) -> Decimal | None:
+def _dec(value: Any, *, where: str, field: Any) -> Decimal | None:
+    """The decimal for a DecimalField of the version, refused (with its path) when it does not fit."""
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation as exc:
         raise PublishRefused([f"{where}: {value!r} is not a number"]) from exc
+    places = field.decimal_places
+    limit = Decimal(10) ** (field.max_digits - places)
+    if not number.is_finite() or number.copy_abs() >= limit:
+        raise PublishRefused([f"{where}: {value} is too large (it must stay below {limit})"])
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise PublishRefused([f"{where}: {value} has more than {places} decimal places"])
+    return number
 
 
-def _dec_or(value: Any, *, where: str, default: str) -> Decimal:
-    parsed = _dec(value, where=where)
+def _dec_or(value: Any, *, where: str, field: Any, default: str) -> Decimal:
+    parsed = _dec(value, where=where, field=field)
     return Decimal(default) if parsed is None else parsed
 
 
@@ -70,7 +78,12 @@ def version_create_from_definition(
     version = ProductVersion.objects.create(
         product=product,
         number=latest + 1,
-        base_price=_dec_or(definition.get("base_price"), where="base_price", default="0"),
+        base_price=_dec_or(
+            definition.get("base_price"),
+            where="base_price",
+            field=ProductVersion._meta.get_field("base_price"),
+            default="0",
+        ),
         source_file=source_file,
         source_digest=source_digest,
     )
@@ -88,9 +101,9 @@ def version_create_from_definition(
             when=_text(entry.get("when")),
             default=entry.get("default"),
             unit=_text(entry.get("unit")),
-            min_value=_dec(entry.get("min"), where=f"{where}.min"),
-            max_value=_dec(entry.get("max"), where=f"{where}.max"),
-            step=_dec(entry.get("step"), where=f"{where}.step"),
+            min_value=_dec(entry.get("min"), where=f"{where}.min", field=Option._meta.get_field("min_value")),
+            max_value=_dec(entry.get("max"), where=f"{where}.max", field=Option._meta.get_field("max_value")),
+            step=_dec(entry.get("step"), where=f"{where}.step", field=Option._meta.get_field("step")),
             max_length=entry.get("max_length"),
             allowed=_text(entry.get("allowed")),
             allowed_label=_text(entry.get("allowed_label")),
@@ -101,7 +114,12 @@ def version_create_from_definition(
                 position=j,
                 value=str(_require(choice, "value", f"{where}.choices[{j}]")),
                 label=_text(choice.get("label") or choice["value"]),
-                price_delta=_dec_or(choice.get("price_delta"), where=f"{where}.choices[{j}].price_delta", default="0"),
+                price_delta=_dec_or(
+                    choice.get("price_delta"),
+                    where=f"{where}.choices[{j}].price_delta",
+                    field=Choice._meta.get_field("price_delta"),
+                    default="0",
+                ),
             )
             for j, choice in enumerate(entry.get("choices") or [])
         )
@@ -136,7 +154,9 @@ def version_create_from_definition(
             assembly=_text(b.get("assembly")),
             quantity=str(_require(b, "quantity", f"bom[{i}]")),
             when=_text(b.get("when")),
-            scrap_pct=_dec_or(b.get("scrap_pct"), where=f"bom[{i}].scrap_pct", default="0"),
+            scrap_pct=_dec_or(
+                b.get("scrap_pct"), where=f"bom[{i}].scrap_pct", field=BomLine._meta.get_field("scrap_pct"), default="0"
+            ),
             operation_key=_text(b.get("operation")),
         )
         for i, b in enumerate(definition.get("bom") or [])

@@ -573,6 +573,20 @@ def test_a_text_cut_at_a_comma_of_a_flow_mapping_is_refused():
     }
 
 
+def test_decimals_beyond_what_a_version_stores_are_refused():
+    # given a step finer than the grid's 4 decimals (its grid would overflow), and prices too large or fine
+    definition = copy.deepcopy(SHIRT)
+    definition["options"][2]["step"] = "1e-999999999"
+    definition["options"][0]["choices"][2]["price_delta"] = "1e30"
+    definition["base_price"] = "0.001"
+    # then each is a problem at its path, never an overflow
+    assert catalog_problems(definition) == {
+        ("options[2].step", "1e-999999999 has more than 4 decimal places"),
+        ("options[0].choices[2].price_delta", "1e30 is too large (it must stay below 10000000000)"),
+        ("base_price", "0.001 has more than 2 decimal places"),
+    }
+
+
 def test_a_formula_that_fails_on_a_valid_configuration_is_refused():
     bom = copy.deepcopy(SHIRT["bom"])
     bom[1]["quantity"] = "1 / (size_cm - 50) + 1"

@@ -194,3 +194,33 @@ def test_setup_and_run_minutes_are_formulas_from_file_to_configure_answer(tmp_pa
     answer = product_configure(slug="stool", spec={"legs": 4})
     assert answer["valid"] is True
     assert [(op["setup_minutes"], op["run_minutes"]) for op in answer["routing"]] == [("15", "16")]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("base_price: '1e30'", "stool.yaml, line 4: base_price: 1e30 is too large (it must stay below 10000000000)"),
+        ("base_price: '1e-999999999'", "stool.yaml, line 4: base_price: 1e-999999999 has more than 2 decimal places"),
+        (
+            "base_price: '100'\nprices:\n  - {key: big, label: Big, amount: 'legs * 1e30'}",
+            "stool.yaml, line 6: prices[0].amount: column 8: the number 1e30 is too large (at most 999999999999)",
+        ),
+        (
+            "base_price: '100'\nprices:\n  - {key: fine, label: Fine, amount: '1e-999999999 + legs'}",
+            "stool.yaml, line 6: prices[0].amount: column 1: the number 1e-999999999 has too many decimal places "
+            "(at most 12)",
+        ),
+    ],
+)
+def test_a_number_beyond_what_the_catalog_stores_is_refused_at_its_line(tmp_path: Path, line, problem):
+    # given a catalog file with a number too large or too fine, as a field or in a formula
+    path = tmp_path / "stool.yaml"
+    path.write_text(
+        f"slug: stool\nname: Stool\ncurrency: CNY\n{line}\n"
+        "options:\n  - {key: legs, label: Legs, type: number, min: '3', max: '4'}\n"
+    )
+    # when it is loaded, then it is refused at its line (never a 500, never minutes of work)
+    with pytest.raises(PublishRefused) as refused:
+        catalog_load_file(path=path)
+    assert problem in refused.value.problems
+    assert not ProductVersion.objects.filter(product__slug="stool").exists()
