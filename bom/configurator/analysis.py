@@ -13,7 +13,12 @@ about. It looks for:
   zero) on valid configurations. This is checked on samples, and the finding says which: every
   choice and boolean value, each number at its extremes, and, for a formula linear in the
   numbers, a configuration with each number it reads pushed towards the formula's minimum;
-- rules that are not linear in the numbers (checked by evaluation, their numbers by scanning).
+- rules that are not linear in the numbers (checked by evaluation, their numbers by scanning);
+- formulas that outgrow what stores their values (outputs.MAX_PRICE, MAX_QUANTITY, MAX_MINUTES);
+- a price that can go below zero: a sound lower bound (base price, cheapest choice deltas, each
+  adder's lowest amount by interval arithmetic) below 0 is an error;
+- with a search budget (`analyse_definition(..., search_budget=...)`): configuring the empty spec
+  or a sample spec past the budget, or the analysis itself past ANALYSIS_BUDGET_FACTOR times it.
 
 Everything runs on the compiled models (no database), in well under a second for products of the
 size of the demo catalog.
