@@ -4,6 +4,7 @@ error instead (never a wrong domain), and publishing refuses a product that woul
 import logging
 
 import pytest
+from django.urls import reverse
 
 from bom.configurator import compile_product
 from bom.configurator.analysis import analyse_definition
@@ -12,6 +13,7 @@ from bom.configurator.synthetic import synthetic_product
 from bom.models import ProductVersion
 from bom.selectors import version_get_published
 from bom.services import PublishRefused, version_create_draft, version_publish
+from tests.factories import UserFactory
 
 SMALL = {"seed": 1, "choice_options": 12, "values_per_option": 4, "rules": 16}
 
@@ -81,3 +83,15 @@ def test_publishing_refuses_a_version_that_would_exceed_the_budget(settings):
     draft.refresh_from_db()
     assert draft.status == ProductVersion.Status.DRAFT
     assert version_get_published(slug="mtm-suit").pk == current.pk
+
+
+@pytest.mark.usefixtures("demo")
+def test_admin_preview_says_when_the_budget_runs_out(client, settings):
+    # given staff previewing the published suit, with a budget far too small for it
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    version = version_get_published(slug="mtm-suit")
+    settings.CONFIGURATOR_SEARCH_BUDGET = 20
+    # when the preview is opened, then it says why there is no answer (not a 500)
+    page = client.get(reverse("admin:bom_productversion_preview", args=[version.pk]))
+    assert page.status_code == 200
+    assert "within its search budget" in page.content.decode()
