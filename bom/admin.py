@@ -11,6 +11,7 @@ from bom.configurator import CatalogError
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
 from bom.services import PublishRefused, version_analyse, version_create_draft, version_publish
 from bom.versioning import definition_diff
+from config.errors import ConfiguratorBudgetExceeded
 
 
 class ReadOnlyWhenPublished:
@@ -131,7 +132,10 @@ class ProductVersionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
             context["problems"] = [f"{p.path}: {p.message}" for p in exc.problems]
             return render(request, "admin/bom/productversion/preview.html", context)
         spec = {o["key"]: _typed(o, request.GET[o["key"]]) for o in options if request.GET.get(o["key"], "") != ""}
-        context.update(options=options, spec=spec, result=selectors.version_configure(version, spec=spec))
+        try:
+            context.update(options=options, spec=spec, result=selectors.version_configure(version, spec=spec))
+        except ConfiguratorBudgetExceeded as exc:
+            context["configure_error"] = f"{exc.message} (CONFIGURATOR_SEARCH_BUDGET)"
         return render(request, "admin/bom/productversion/preview.html", context)
 
     def analysis_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -24,6 +24,11 @@ MAX_SOURCE_CHARS = 1000
 MAX_NODES = 300
 MAX_DEPTH = 40
 MAX_ROUND_DIGITS = 12
+# Number literals: below 10^12 in size (what a stock quantity holds) with at most 12 decimal
+# places. Beyond that a literal is a typo or an attack: `1e-999999999` would make the exact
+# (Fraction) reading of the publish-time analysis run for minutes, `1e30` overflow every field.
+MAX_LITERAL = Decimal(10) ** 12
+MAX_LITERAL_PLACES = 12
 
 OptionType = Literal["choice", "number", "text", "boolean"]
 # Static types of sub-expressions; None means "not known before evaluation".
@@ -241,14 +246,24 @@ class _Compiler:
         if isinstance(value, (int, float)):
             text = ast.get_source_segment(self.source, node) or repr(value)
             try:
-                return Decimal(text)
+                number = Decimal(text)
             except InvalidOperation:
-                if isinstance(value, int):  # 0x10, 0o17, 0b101
-                    return Decimal(value)
-                raise self.error(node, f"cannot read the number {text!r}") from None
+                if not isinstance(value, int):
+                    raise self.error(node, f"cannot read the number {text!r}") from None
+                number = Decimal(value)  # 0x10, 0o17, 0b101
+            return self.bounded(node, text, number)
         if value is None:
             raise self.error(node, "None is not allowed")
         raise self.error(node, f"{type(value).__name__} literals are not allowed")
+
+    def bounded(self, node: ast.Constant, text: str, number: Decimal) -> Decimal:
+        if not number.is_finite() or number.copy_abs() >= MAX_LITERAL:
+            raise self.error(node, f"the number {text} is too large (at most {MAX_LITERAL - 1:f})")
+        exponent = number.as_tuple().exponent
+        assert isinstance(exponent, int)  # finite
+        if exponent < -MAX_LITERAL_PLACES:
+            raise self.error(node, f"the number {text} has too many decimal places (at most {MAX_LITERAL_PLACES})")
+        return number
 
     def c_Constant(self, node: ast.Constant) -> tuple[Fn, ValueType]:
         value = self.constant(node)

@@ -176,7 +176,7 @@ class RoutingOperation(VersionPart):
     key = models.CharField(max_length=60, validators=[key_validator])
     name = models.CharField(max_length=200)
     work_center = models.CharField(max_length=30)
-    setup_minutes = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    setup_minutes = models.TextField(default="0", help_text="Setup-time formula in minutes.")
     run_minutes = models.TextField(help_text="Run-time formula in minutes per unit.")
     after = models.JSONField(default=list, blank=True, help_text="Keys of the predecessor operations.")
     when = models.TextField(blank=True)

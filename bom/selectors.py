@@ -4,10 +4,13 @@ from decimal import Decimal
 from threading import Lock
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from bom import ports
-from bom.configurator import CompiledProduct, compile_product
+from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
+from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
+from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.models import Choice, Option, ProductVersion
 from config.errors import NotFound
 
@@ -124,7 +127,7 @@ def _operation(op: Any) -> dict[str, Any]:
         "key": op.key,
         "name": op.name,
         "work_center": op.work_center,
-        "setup_minutes": str(op.setup_minutes),
+        "setup_minutes": op.setup_minutes,
         "run_minutes": op.run_minutes,
         "after": list(op.after),
     }
@@ -162,11 +165,22 @@ def engine_for(version: ProductVersion) -> CompiledProduct:
         engine = compile_product(definition_for(version), version.resources)
     else:
         definition = definition_for(version)
-        engine = compile_product(definition, resources_for(definition))
+        engine = _compile_draft(definition, resources_for(definition))
     if version.status != ProductVersion.Status.DRAFT:
         with _engines_lock:
             _engines[(version.pk, version.published_at)] = engine
     return engine
+
+
+def _compile_draft(definition: dict[str, Any], resources: dict[str, Any]) -> CompiledProduct:
+    """A draft is not yet analysed: its compiling searches are metered like a publish's analysis."""
+    limit = settings.CONFIGURATOR_SEARCH_BUDGET or None
+    try:
+        with metered(None if limit is None else limit * ANALYSIS_BUDGET_FACTOR):
+            return compile_product(definition, resources)
+    except SearchBudgetExceeded as exc:
+        message = f"compiling it needs more than {exc.limit} search steps: simplify the rules or split the product"
+        raise CatalogError([Problem("rules", message)]) from exc
 
 
 def product_describe(*, slug: str) -> dict[str, Any]:

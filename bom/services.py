@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,17 +29,25 @@ class PublishRefused(DomainError):
         self.problems = problems
 
 
-def _dec(value: Any, *, where: str) -> Decimal | None:
+def _dec(value: Any, *, where: str, field: Any) -> Decimal | None:
+    """The decimal for a DecimalField of the version, refused (with its path) when it does not fit."""
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation as exc:
         raise PublishRefused([f"{where}: {value!r} is not a number"]) from exc
+    places = field.decimal_places
+    limit = Decimal(10) ** (field.max_digits - places)
+    if not number.is_finite() or number.copy_abs() >= limit:
+        raise PublishRefused([f"{where}: {value} is too large (it must stay below {limit})"])
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise PublishRefused([f"{where}: {value} has more than {places} decimal places"])
+    return number
 
 
-def _dec_or(value: Any, *, where: str, default: str) -> Decimal:
-    parsed = _dec(value, where=where)
+def _dec_or(value: Any, *, where: str, field: Any, default: str) -> Decimal:
+    parsed = _dec(value, where=where, field=field)
     return Decimal(default) if parsed is None else parsed
 
 
@@ -69,7 +78,12 @@ def version_create_from_definition(
     version = ProductVersion.objects.create(
         product=product,
         number=latest + 1,
-        base_price=_dec_or(definition.get("base_price"), where="base_price", default="0"),
+        base_price=_dec_or(
+            definition.get("base_price"),
+            where="base_price",
+            field=ProductVersion._meta.get_field("base_price"),
+            default="0",
+        ),
         source_file=source_file,
         source_digest=source_digest,
     )
@@ -87,9 +101,9 @@ def version_create_from_definition(
             when=_text(entry.get("when")),
             default=entry.get("default"),
             unit=_text(entry.get("unit")),
-            min_value=_dec(entry.get("min"), where=f"{where}.min"),
-            max_value=_dec(entry.get("max"), where=f"{where}.max"),
-            step=_dec(entry.get("step"), where=f"{where}.step"),
+            min_value=_dec(entry.get("min"), where=f"{where}.min", field=Option._meta.get_field("min_value")),
+            max_value=_dec(entry.get("max"), where=f"{where}.max", field=Option._meta.get_field("max_value")),
+            step=_dec(entry.get("step"), where=f"{where}.step", field=Option._meta.get_field("step")),
             max_length=entry.get("max_length"),
             allowed=_text(entry.get("allowed")),
             allowed_label=_text(entry.get("allowed_label")),
@@ -100,7 +114,12 @@ def version_create_from_definition(
                 position=j,
                 value=str(_require(choice, "value", f"{where}.choices[{j}]")),
                 label=_text(choice.get("label") or choice["value"]),
-                price_delta=_dec_or(choice.get("price_delta"), where=f"{where}.choices[{j}].price_delta", default="0"),
+                price_delta=_dec_or(
+                    choice.get("price_delta"),
+                    where=f"{where}.choices[{j}].price_delta",
+                    field=Choice._meta.get_field("price_delta"),
+                    default="0",
+                ),
             )
             for j, choice in enumerate(entry.get("choices") or [])
         )
@@ -135,7 +154,9 @@ def version_create_from_definition(
             assembly=_text(b.get("assembly")),
             quantity=str(_require(b, "quantity", f"bom[{i}]")),
             when=_text(b.get("when")),
-            scrap_pct=_dec_or(b.get("scrap_pct"), where=f"bom[{i}].scrap_pct", default="0"),
+            scrap_pct=_dec_or(
+                b.get("scrap_pct"), where=f"bom[{i}].scrap_pct", field=BomLine._meta.get_field("scrap_pct"), default="0"
+            ),
             operation_key=_text(b.get("operation")),
         )
         for i, b in enumerate(definition.get("bom") or [])
@@ -147,7 +168,7 @@ def version_create_from_definition(
             key=_require(o, "key", f"routing[{i}]"),
             name=_text(o.get("name") or o["key"]),
             work_center=_require(o, "work_center", f"routing[{i}]"),
-            setup_minutes=_dec_or(o.get("setup_minutes"), where=f"routing[{i}].setup_minutes", default="0"),
+            setup_minutes=_text(o.get("setup_minutes")) or "0",
             run_minutes=str(_require(o, "run_minutes", f"routing[{i}]")),
             after=list(o.get("after") or []),
             when=_text(o.get("when")),
@@ -170,7 +191,8 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
         raise PublishRefused([f"version {version.number} is already {version.status}; edit a new draft"])
     definition = definition_for(version)
     resources = resources_for(definition)
-    errors = [f"{f.path}: {f.message}" for f in analyse_definition(definition, resources) if f.severity == "error"]
+    findings = analyse_definition(definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET)
+    errors = [f"{f.path}: {f.message}" for f in findings if f.severity == "error"]
     if errors:
         raise PublishRefused(errors)
     ProductVersion.objects.filter(product_id=version.product_id, status=ProductVersion.Status.PUBLISHED).update(
@@ -185,10 +207,12 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
 
 
 def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
-    """Load one catalog file and publish it as a new version, unless it is unchanged.
+    """Load one catalog file and publish it as a new version, unless the file is unchanged since
+    it was last loaded (then a version published meanwhile in admin stays current).
 
-    Returns (version, created). Raises PublishRefused when the file is not valid; each problem
-    then names the file and the line it points at ("mtm-suit.yaml, line 88: rules[3].expr: ...").
+    Returns (version, created): the product's current version when nothing was published.
+    Raises PublishRefused when the file is not valid; each problem then names the file and the
+    line it points at ("mtm-suit.yaml, line 88: rules[3].expr: ...").
     """
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
@@ -198,13 +222,18 @@ def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
         raise PublishRefused([f"{path.name}: not valid YAML: {exc}"]) from exc
     definition = source.definition
     slug = definition.get("slug") if isinstance(definition, dict) else None
-    current = (
-        ProductVersion.objects.filter(product__slug=slug, status=ProductVersion.Status.PUBLISHED)
-        .order_by("-number")
-        .first()
+    # The file's digest is compared with the last version loaded from a file, not with the
+    # current one: a version published in admin since then (no digest) must stay current.
+    last_loaded = (
+        ProductVersion.objects.filter(product__slug=slug).exclude(source_digest="").order_by("-number").first()
     )
-    if current is not None and current.source_digest == digest:
-        return current, False
+    if last_loaded is not None and last_loaded.source_digest == digest:
+        current = (
+            ProductVersion.objects.filter(product__slug=slug, status=ProductVersion.Status.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
+        return current or last_loaded, False
     try:
         with transaction.atomic():
             version = version_create_from_definition(
@@ -226,4 +255,4 @@ def version_analyse(*, version: ProductVersion) -> list[Finding]:
     """Publish-time analysis of a version (a draft with today's item facts): errors block publishing."""
     definition = definition_for(version)
     resources = version.resources if version.status != ProductVersion.Status.DRAFT else resources_for(definition)
-    return analyse_definition(definition, resources)
+    return analyse_definition(definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET)

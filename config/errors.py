@@ -57,3 +57,10 @@ class ServiceBusy(DomainError):
 
     status_code = 503
     code = "busy"
+
+
+class ConfiguratorBudgetExceeded(DomainError):
+    """The configurator's search used up its budget (CONFIGURATOR_SEARCH_BUDGET) before answering."""
+
+    status_code = 503
+    code = "configurator_budget"

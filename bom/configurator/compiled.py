@@ -53,6 +53,7 @@ from bom.configurator.atoms import (
     merge_ranges,
     range_gaps,
 )
+from bom.configurator.budget import meter
 from bom.configurator.model import Option, Problem
 from bom.configurator.symbolic import (
     MISSING_BITS,
@@ -89,6 +90,9 @@ class Opaque:
     negated: bool = False  # a rule's negation: holds where the rule is broken (publish analysis)
 
     def holds(self, env: Mapping[str, object], owner_bit: int) -> bool:
+        budget = meter()
+        if budget is not None:
+            budget.spend()  # one evaluation, one step
         try:
             value = self.expression.evaluate(env)
         except MissingValue:
@@ -131,14 +135,24 @@ class Network:
             for v in opaque.vars:
                 self.opq[v].append(opaque)
         self.opaques = opaques
+        # What propagating from a variable costs, in steps of the search budget: the terms of the
+        # clauses it visits (opaque constraints spend one step per evaluation, in Opaque.holds).
+        self.weight = [
+            1 + len(self.bin[v]) + sum(len(self.clauses[ci][0]) + len(self.clauses[ci][1]) for ci in self.gen[v])
+            for v in range(n)
+        ]
 
     # -- propagation -----------------------------------------------------------------------
 
     def propagate(self, dom: list[int], lo: list[int], hi: list[int], stack: list[int]) -> bool:
-        """Unit propagation to a fixpoint from the variables in `stack`; False on a wipe-out."""
+        """Unit propagation to a fixpoint from the variables in `stack`; False on a wipe-out.
+        Each variable taken from the stack spends its weight from the search budget (budget.py)."""
         bin_, gen, opq, clauses = self.bin, self.gen, self.opq, self.clauses
+        budget, weight = meter(), self.weight
         while stack:
             v = stack.pop()
+            if budget is not None:
+                budget.spend(weight[v])
             dv = dom[v]
             for mv, w, mw in bin_[v]:
                 if not dv & mv:
@@ -702,8 +716,11 @@ class Model:
             self._unset_texts(dom, {**values, **pinned}, stack)
         net = self.network
         clauses = net.clauses
+        budget, weight = meter(), net.weight
         while stack:
             v = stack.pop()
+            if budget is not None:
+                budget.spend(weight[v])
             dv = dom[v]
             for mv, w, mw in net.bin[v]:
                 if not dv & mv:

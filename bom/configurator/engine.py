@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import networkx as nx
 
+from bom.configurator import budget as search_budget
 from bom.configurator import domains as compiled_domains
 from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
@@ -30,6 +32,8 @@ from bom.configurator.search import (
 from bom.expressions import ExpressionError, MissingValue
 
 AnySolver = Solver | compiled_domains.CompiledSolver
+
+logger = logging.getLogger(__name__)
 
 NON_FIELD = "non_field_errors"
 REQUIRED = "This option is required."
@@ -118,16 +122,40 @@ class CompiledProduct:
 
     # -- configure -------------------------------------------------------------------------
 
-    def configure(self, spec: Mapping[str, object], *, strict: bool = False) -> dict[str, Any]:
+    def configure(
+        self, spec: Mapping[str, object], *, strict: bool = False, budget: int | None = None
+    ) -> dict[str, Any]:
         """Check a partial or complete spec: errors, applicable options, domains and, when valid,
         price, BOM, routing and footprint (API.md's configure answer, without product, version and
         ship date). `normalized_spec` is the cleaned spec with the defaults that apply.
+
+        The search has a budget of `budget` steps (default: the one registered in budget.py, the
+        setting CONFIGURATOR_SEARCH_BUDGET); when it runs out, the call is logged and raises the
+        registered error (SearchBudgetExceeded by default), never a partial answer.
         """
-        return self._configure(spec, strict, compiled=True)
+        limit = budget if budget is not None else search_budget.default_limit()
+        try:
+            return self.configure_metered(spec, strict=strict, budget=limit)
+        except search_budget.SearchBudgetExceeded as exc:
+            logger.warning(
+                "configure of %s ran out of its search budget of %d steps (options set: %s)",
+                self.slug,
+                exc.limit,
+                ", ".join(sorted(map(str, spec))) if isinstance(spec, Mapping) else "-",
+            )
+            raise search_budget.error_for(exc) from exc
+
+    def configure_metered(
+        self, spec: Mapping[str, object], *, strict: bool = False, budget: int | None
+    ) -> dict[str, Any]:
+        """`configure` with a budget of `budget` steps (None: unmetered); raises
+        SearchBudgetExceeded as is (the publish-time analysis uses it)."""
+        with search_budget.metered(budget):
+            return self._configure(spec, strict, compiled=True)
 
     def configure_reference(self, spec: Mapping[str, object], *, strict: bool = False) -> dict[str, Any]:
         """`configure` on the reference search (search.py): a value-by-value search over the grid,
-        exact and slow; the baseline of tests and benchmarks."""
+        exact and slow; the baseline of tests and benchmarks (unmetered)."""
         return self._configure(spec, strict, compiled=False)
 
     def _solver(self, compiled: bool = True) -> AnySolver:
@@ -410,7 +438,8 @@ class CompiledProduct:
                 self._build(env)
             except BuildError as exc:
                 if exc.path not in problems:
-                    example = ", ".join(f"{k}={_json(env[k])}" for k in sorted(exc.expression.names) if k in env)
+                    names = exc.expression.names if exc.expression is not None else env.keys()
+                    example = ", ".join(f"{k}={_json(env[k])}" for k in sorted(names) if k in env)
                     where = f" (for example with {example})" if example else ""
                     problems[exc.path] = Problem(exc.path, f"{exc.message}{where}")
         return list(problems.values())

@@ -112,9 +112,6 @@ class Operation:
     setup_family: Expression | None
 
 
-ROUNDINGS = ("up", "half_up")
-
-
 @dataclass(frozen=True)
 class Item:
     sku: str
@@ -122,7 +119,6 @@ class Item:
     uom: str
     decimals: int
     co2e_kg: Decimal
-    rounding: str = "up"  # how a quantity after scrap is rounded to `decimals`: up, or half_up
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from bom.configurator.decimals import fmt, quantize
@@ -14,11 +14,20 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 SIXTY = Decimal(60)
 
+# The largest values a configuration may carry, so that what it turns into fits the fields that
+# store it: a price in an order line's unit price (12 digits, 2 decimals), a BOM quantity per unit
+# well inside a stock quantity (below 10^12) for any order quantity, minutes per unit well inside
+# a production operation's setup (below 10^6) and run minutes (below 10^8, for the whole quantity).
+MAX_PRICE = Decimal("9999999999.99")
+MAX_QUANTITY = Decimal(10) ** 9
+MAX_MINUTES = Decimal(10) ** 5
+
 
 class BuildError(Exception):
-    """A formula of the definition fails on a configuration: `path` names it (`bom[3].quantity`)."""
+    """A formula of the definition fails on a configuration: `path` names it (`bom[3].quantity`),
+    `expression` is the formula (None when the failure is the whole price's)."""
 
-    def __init__(self, path: str, message: str, expression: Expression) -> None:
+    def __init__(self, path: str, message: str, expression: Expression | None) -> None:
         self.path = path
         self.message = message
         self.expression = expression
@@ -36,7 +45,9 @@ def _holds(when: Expression | None, env: Mapping[str, object], path: str) -> boo
         raise BuildError(path, str(exc), when) from None
 
 
-def _amount(expression: Expression, env: Mapping[str, object], path: str, *, negative_ok: bool = False) -> Decimal:
+def _amount(
+    expression: Expression, env: Mapping[str, object], path: str, *, limit: Decimal, negative_ok: bool = False
+) -> Decimal:
     try:
         value = expression.evaluate(env)
     except ExpressionError as exc:
@@ -45,13 +56,41 @@ def _amount(expression: Expression, env: Mapping[str, object], path: str, *, neg
         raise BuildError(path, f"gives {value!r}, not a number", expression)
     if value < 0 and not negative_ok:
         raise BuildError(path, f"gives a negative number ({fmt(value)})", expression)
+    return _within(value, limit, path, expression)
+
+
+def _within(value: Decimal, limit: Decimal, path: str, expression: Expression | None) -> Decimal:
+    if value.copy_abs() >= limit:
+        raise BuildError(path, f"gives {large(value)}, too large (it must stay below {fmt(limit)})", expression)
     return value
+
+
+def large(value: Decimal) -> str:
+    """A value too large for its field, readable: 10000000099, or 5.905e+28."""
+    return fmt(value.quantize(Decimal("0.01"))) if value.adjusted() < 15 else f"{value:.3e}"
 
 
 def price(
     base_price: Decimal, options: tuple[Option, ...], adders: tuple[PriceAdder, ...], env: Mapping[str, object]
 ) -> Decimal:
-    """Base price, plus the price delta of each chosen choice, plus each adder whose `when` holds."""
+    """Base price, plus the price delta of each chosen choice, plus each adder whose `when` holds,
+    rounded to 0.01. Raises BuildError for a price below zero or too large for an order line."""
+    total = quantize(
+        _within(price_total(base_price, options, adders, env), MAX_PRICE + Decimal("0.01"), "price", None), "0.01"
+    )
+    if not total:
+        total = abs(total)  # -0.00 -> 0.00
+    if total < 0:
+        # publishing refuses a catalog whose price can go below zero (analysis); this is the
+        # engine's own guard, so that no negative price is ever answered as valid
+        raise BuildError("price", f"the price is negative ({total})", None)
+    return total
+
+
+def price_total(
+    base_price: Decimal, options: tuple[Option, ...], adders: tuple[PriceAdder, ...], env: Mapping[str, object]
+) -> Decimal:
+    """The price before rounding and checks."""
     total = base_price
     for option in options:
         if option.type == "choice" and option.key in env:
@@ -60,15 +99,15 @@ def price(
                     total += choice.price_delta
     for adder in adders:
         if _holds(adder.when, env, f"prices[{adder.index}].when"):
-            total += _amount(adder.amount, env, f"prices[{adder.index}].amount", negative_ok=True)
-    return quantize(total, "0.01")
+            total += _amount(adder.amount, env, f"prices[{adder.index}].amount", limit=MAX_PRICE, negative_ok=True)
+    return total
 
 
 def explode_bom(
     lines: tuple[BomLine, ...], items: Mapping[str, Item], env: Mapping[str, object]
 ) -> tuple[list[dict[str, Any]], Decimal]:
     """Item lines (`lines` in pre-order) with quantities after scrap, rounded to each item's
-    decimals (up, unless the item says `half_up`); and their CO2e."""
+    decimals, always up (issuing less than a line needs would leave the job short); and their CO2e."""
     multiplier: dict[str, Decimal] = {}
     out: list[dict[str, Any]] = []
     co2e = ZERO
@@ -77,9 +116,10 @@ def explode_bom(
             continue  # its sub-assembly is not in this configuration
         if not _holds(line.when, env, f"bom[{line.index}].when"):
             continue
-        quantity = _amount(line.quantity, env, f"bom[{line.index}].quantity")
+        path = f"bom[{line.index}].quantity"
+        quantity = _amount(line.quantity, env, path, limit=MAX_QUANTITY)
         if line.parent is not None:
-            quantity *= multiplier[line.parent]
+            quantity = _within(quantity * multiplier[line.parent], MAX_QUANTITY, path, line.quantity)
         if line.assembly is not None:
             multiplier[line.key] = quantity
             continue
@@ -87,9 +127,8 @@ def explode_bom(
             continue
         assert line.item is not None
         item = items[line.item]
-        needed = quantity * (1 + line.scrap_pct / HUNDRED)
-        rounding = ROUND_CEILING if item.rounding == "up" else ROUND_HALF_UP
-        rounded = needed.quantize(Decimal(1).scaleb(-item.decimals), rounding=rounding)
+        needed = _within(quantity * (1 + line.scrap_pct / HUNDRED), MAX_QUANTITY, path, line.quantity)
+        rounded = needed.quantize(Decimal(1).scaleb(-item.decimals), rounding=ROUND_CEILING)
         co2e += rounded * item.co2e_kg
         out.append(
             {
@@ -134,8 +173,10 @@ def plan_routing(
         ancestors[op.key] = direct.union(*(ancestors[d] for d in direct))
         after = [d for d in direct if not any(d in ancestors[other] for other in direct if other != d)]
         after.sort(key=lambda k: by_key[k].index)
-        setup = quantize(_amount(op.setup_minutes, env, f"routing[{op.index}].setup_minutes"), "0.01")
-        run = quantize(_amount(op.run_minutes, env, f"routing[{op.index}].run_minutes"), "0.01")
+        setup = quantize(
+            _amount(op.setup_minutes, env, f"routing[{op.index}].setup_minutes", limit=MAX_MINUTES), "0.01"
+        )
+        run = quantize(_amount(op.run_minutes, env, f"routing[{op.index}].run_minutes", limit=MAX_MINUTES), "0.01")
         energy += (setup + run) / SIXTY * centers[op.work_center].power_kw
         out.append(
             {

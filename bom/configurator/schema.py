@@ -19,7 +19,6 @@ import networkx as nx
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.model import (
     ANY_TEXT,
-    ROUNDINGS,
     UNSET,
     BomLine,
     Choice,
@@ -31,7 +30,7 @@ from bom.configurator.model import (
     Rule,
     WorkCenter,
 )
-from bom.expressions import Expression, ExpressionError, NameInfo, parse
+from bom.expressions import MAX_LITERAL, MAX_LITERAL_PLACES, Expression, ExpressionError, NameInfo, parse
 
 OPTION_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 BOM_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -39,6 +38,10 @@ CHOICE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_KEY_LENGTH = 60
+# Decimals as the version's fields store them: prices with 2 decimals below 10^10 (12 digits),
+# number options' min, max, step and default with 4 decimals below 10^10 (14 digits).
+MONEY_LIMIT = Decimal(10) ** 10
+GRID_BOUNDS: dict[str, Any] = {"places": 4, "limit": Decimal(10) ** 10}
 MAX_GRID_POINTS = 10001
 MAX_OPTIONS = 200
 DEFAULT_MAX_LENGTH = 200
@@ -102,8 +105,17 @@ class _Reader:
             self.problem(path, f"must be a mapping of fields, not {_kind(entry)}")
             return None
         present = {str(k): v for k, v in entry.items() if v is not None and v != ""}
-        for name in present:
-            if name not in required and name not in optional:
+        for name, value in entry.items():
+            if name in required or name in optional:
+                continue
+            if value is None:
+                # `{help: Around the chest, under the arms.}` reads as help "Around the chest" and
+                # a field "under the arms." without a value: an unquoted comma cut the text.
+                self.problem(
+                    f"{path}.{name}",
+                    "unknown field without a value; if it is the end of a text cut at a comma, quote the text",
+                )
+            else:
                 self.problem(f"{path}.{name}", "unknown field")
         for name in required:
             if name not in present:
@@ -135,10 +147,27 @@ class _Reader:
         seen.add(value)
         return value
 
-    def decimal(self, value: object, path: str, *, minimum: Decimal | None = None) -> Decimal | None:
+    def decimal(
+        self,
+        value: object,
+        path: str,
+        *,
+        minimum: Decimal | None = None,
+        places: int = MAX_LITERAL_PLACES,
+        limit: Decimal = MAX_LITERAL,
+    ) -> Decimal | None:
+        """A decimal of at most `places` decimal places, below `limit` in size: what the version's
+        field stores (so `1e-999999999` or `1e30` is a problem here, not an overflow later)."""
         number = to_decimal(value)
         if number is None:
             self.problem(path, f'{value!r} is not a decimal number (write it as a string, like "0.38")')
+            return None
+        if number.copy_abs() >= limit:
+            self.problem(path, f"{value} is too large (it must stay below {fmt(limit)})")
+            return None
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
+            self.problem(path, f"{value} has more than {places} decimal places")
             return None
         if minimum is not None and number < minimum:
             self.problem(path, f"must be at least {fmt(minimum)}")
@@ -192,7 +221,9 @@ class _Reader:
         if out.currency and not CURRENCY.match(out.currency):
             self.problem("currency", f"{out.currency!r} is not a currency code like CNY")
         if "base_price" in top:
-            out.base_price = self.decimal(top["base_price"], "base_price", minimum=Decimal(0)) or Decimal(0)
+            out.base_price = self.decimal(
+                top["base_price"], "base_price", minimum=Decimal(0), places=2, limit=MONEY_LIMIT
+            ) or Decimal(0)
 
         before = len(out.problems)
         self.read_options(self.entries(top, "options"))
@@ -303,7 +334,9 @@ class _Reader:
                 self.problem(f"{cpath}.value", f"duplicate value '{value}'")
                 continue
             seen.add(value)
-            delta = self.decimal(cf.get("price_delta", "0"), f"{cpath}.price_delta") or Decimal(0)
+            delta = self.decimal(
+                cf.get("price_delta", "0"), f"{cpath}.price_delta", places=2, limit=MONEY_LIMIT
+            ) or Decimal(0)
             choices.append(Choice(value, self.text(cf, "label", cpath, value), delta))
         if not choices:
             return None
@@ -320,9 +353,9 @@ class _Reader:
         for name in ("min", "max"):
             if name not in fields:
                 self.problem(f"{path}.{name}", "a number option needs a minimum and a maximum")
-        low = self.decimal(fields["min"], f"{path}.min") if "min" in fields else None
-        high = self.decimal(fields["max"], f"{path}.max") if "max" in fields else None
-        step = self.decimal(fields.get("step", "1"), f"{path}.step")
+        low = self.decimal(fields["min"], f"{path}.min", **GRID_BOUNDS) if "min" in fields else None
+        high = self.decimal(fields["max"], f"{path}.max", **GRID_BOUNDS) if "max" in fields else None
+        step = self.decimal(fields.get("step", "1"), f"{path}.step", **GRID_BOUNDS)
         unit = self.text(fields, "unit", path)
         if low is None or high is None or step is None:
             return None
@@ -399,7 +432,7 @@ class _Reader:
                 return None
             return value
         if option.type == "number":
-            number = self.decimal(value, path)
+            number = self.decimal(value, path, **GRID_BOUNDS)
             if number is None:
                 return None
             assert option.min is not None and option.max is not None and option.step is not None
@@ -583,7 +616,9 @@ class _Reader:
                 ok = False
             quantity = self.expr(fields["quantity"], f"{path}.quantity", "number") if "quantity" in fields else None
             when = self.expr(fields["when"], f"{path}.when", "boolean") if "when" in fields else None
-            scrap = self.decimal(fields.get("scrap_pct", "0"), f"{path}.scrap_pct", minimum=Decimal(0))
+            scrap = self.decimal(
+                fields.get("scrap_pct", "0"), f"{path}.scrap_pct", minimum=Decimal(0), places=2, limit=Decimal(10**4)
+            )
             if scrap is not None and scrap >= 100:
                 self.problem(f"{path}.scrap_pct", "must be less than 100 (percent)")
                 scrap = None
@@ -654,11 +689,7 @@ class _Reader:
                 f"resources.items.{sku}", "needs a name, a uom, decimals from 0 to 6 and a co2e_kg of at least 0"
             )
             return None
-        rounding = facts.get("rounding") or "up"
-        if rounding not in ROUNDINGS:
-            self.problem(f"resources.items.{sku}.rounding", f"{rounding!r} is not one of: {', '.join(ROUNDINGS)}")
-            return None
-        item = Item(sku, facts["name"], facts["uom"], decimals, co2e, rounding)
+        item = Item(sku, facts["name"], facts["uom"], decimals, co2e)
         self.out.items[sku] = item
         return item
 

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from bom.configurator.budget import meter
 from bom.configurator.decimals import fmt
 from bom.configurator.model import ANY_TEXT, UNSET, Option, Rule
 from bom.expressions import ExpressionError, MissingValue
@@ -158,10 +159,13 @@ class _Plan:
         variables, checks = self.variables, self.checks
         n = len(variables)
         status = [False] * n
+        budget = meter()
 
         def assign(i: int) -> bool:
             if i == n:
                 return True
+            if budget is not None:
+                budget.spend(1 + len(checks[i]))  # a node of the search tree and its checks
             option = variables[i]
             key = option.key
             applicable = applies(option, env)
@@ -365,7 +369,10 @@ def _rule_satisfiable(rule: Rule, free: list[Option], fixed: Mapping[str, object
     if size > _MAX_RULE_TRIES:
         return True
     env = dict(fixed)
+    budget = meter()
     for combination in itertools.product(*domains):
+        if budget is not None:
+            budget.spend()
         for o, value in zip(free, combination, strict=True):
             if value is UNSET:
                 env.pop(o.key, None)

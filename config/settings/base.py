@@ -198,3 +198,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The configurator's search budget per configure call, in search steps (bom/configurator/budget.py):
+# past it the call answers 503 `configurator_budget`; publishing refuses a product that would.
+CONFIGURATOR_SEARCH_BUDGET = env_int("CONFIGURATOR_SEARCH_BUDGET", 1_000_000)

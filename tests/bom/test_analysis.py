@@ -4,7 +4,9 @@ import copy
 import sys
 from pathlib import Path
 
-from bom.configurator import compile_product
+import pytest
+
+from bom.configurator import CatalogError, compile_product
 from bom.configurator.analysis import Finding, analyse, analyse_definition
 from bom.configurator.synthetic import synthetic_product
 
@@ -139,3 +141,90 @@ def test_a_refrigerator_sized_product_is_analysed():
     found = analyse(compile_product(definition, resources))
     assert all(f.severity in ("error", "warning") and f.path and f.message for f in found)
     assert not [f for f in found if f.severity == "error"]  # the generator writes sound formulas
+
+
+# -- the price, and formulas beyond the fields ---------------------------------------------------
+
+
+def test_a_price_that_can_go_below_zero_is_an_error_naming_what_lowers_it():
+    # given a shelf of base price 10, whose discount (50 - width / 10) goes down to -40 over the
+    # width's grid, and brass brackets 5 cheaper
+    definition = copy.deepcopy(SHELF)
+    definition["base_price"] = "10"
+    definition["options"][2]["choices"][1]["price_delta"] = "-5"
+    # when it is analysed for publishing
+    found = {(f.severity, f.path): f.message for f in analyse_definition(definition, RESOURCES)}
+    # then the price is refused at the adder that lowers it most, naming every one that does
+    assert found["error", "prices[0].amount"].startswith(
+        "the price can go below zero: base price 10, with 'discount' (down to -40), brackets 'brass' (-5), "
+        "can be as low as -35"
+    )
+    # and with the base price of 100 it is proven to stay positive
+    assert not [f for f in analyse_definition(SHELF, RESOURCES) if "price" in f.message]
+
+
+def test_an_adder_that_applies_only_sometimes_counts_as_zero_at_best():
+    # given a surcharge that applies to oak only (so it may add nothing), and a discount that always applies
+    definition = copy.deepcopy(SHELF)
+    definition["base_price"] = "39"
+    definition["prices"].append({"key": "oak", "label": "Oak", "when": "material == 'oak'", "amount": "20"})
+    # then the bound is 39 - 40 + 0: refused, and the oak surcharge is not a reason
+    found = {(f.severity, f.path): f.message for f in analyse_definition(definition, RESOURCES)}
+    message = found["error", "prices[0].amount"]
+    assert "can be as low as -1" in message and "'oak'" not in message
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("width_mm * 1e30", "column 12: the number 1e30 is too large (at most 999999999999)"),
+        ("width_mm + 1e-999999999", "column 12: the number 1e-999999999 has too many decimal places (at most 12)"),
+    ],
+)
+def test_a_number_literal_beyond_the_bounds_is_a_located_error(amount, message):
+    definition = copy.deepcopy(SHELF)
+    definition["prices"][0]["amount"] = amount
+    assert Finding("error", "prices[0].amount", message) in analyse_definition(definition, RESOURCES)
+
+
+def test_a_formula_that_outgrows_the_fields_is_a_located_error_not_a_crash():
+    # given a price adder of width^10 (up to 3.5e29) and screws of width^4 (up to 6.6e11)
+    definition = copy.deepcopy(SHELF)
+    definition["prices"][0]["amount"] = " * ".join(["width_mm"] * 10)
+    definition["bom"][1]["quantity"] = " * ".join(["width_mm"] * 4)
+    # when it is analysed, then each formula is an error at its path
+    found = {(f.severity, f.path): f.message for f in analyse_definition(definition, RESOURCES)}
+    price_message = found["error", "prices[0].amount"]
+    assert "e+2" in price_message and "too large (it must stay below 9999999999.99) (for example" in price_message
+    assert "too large (it must stay below 1000000000) (for example" in found["error", "bom[1].quantity"]
+    # and compiling refuses it with its problems (it used to raise decimal.InvalidOperation)
+    with pytest.raises(CatalogError) as refused:
+        compile_product(definition, RESOURCES)
+    assert {p.path for p in refused.value.problems} == {"bom[1].quantity"}  # the first that fails
+
+
+@pytest.mark.parametrize(
+    ("amount", "error"),
+    [
+        (
+            "-1000 if width_mm == 601 else 0",
+            "This configuration cannot be built (price: the price is negative (-900.00)).",
+        ),
+        (
+            "9999999999 if width_mm == 601 else 0",
+            "This configuration cannot be built (price: gives 10000000099, too large "
+            "(it must stay below 10000000000)).",
+        ),
+    ],
+)
+def test_configure_never_answers_a_negative_or_oversized_price_as_valid(amount, error):
+    # given a product whose price misbehaves on one configuration the publish samples do not try
+    definition = copy.deepcopy(SHELF)
+    definition["prices"][0]["amount"] = amount
+    definition["bom"][1]["quantity"] = "2"
+    product = compile_product(definition, RESOURCES)
+    # when that configuration is configured
+    result = product.configure({"width_mm": 601, "material": "pine", "brackets": "steel"})
+    # then it is not valid, and says why; no price is given
+    assert result["valid"] is False and result["price"] is None
+    assert result["errors"] == {"non_field_errors": [error]}

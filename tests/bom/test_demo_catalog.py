@@ -117,6 +117,26 @@ def test_the_demo_products_compile_and_have_valid_configurations(slug):
     assert compiled.slug == slug and compiled.currency == "CNY"
 
 
+def _fields_without_value(node, path):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if value is None:
+                yield f"{path}.{key}"
+            yield from _fields_without_value(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _fields_without_value(value, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("path", sorted(CATALOG.glob("*.yaml")), ids=lambda p: p.name)
+def test_no_catalog_text_is_cut_at_a_comma(path):
+    # given every catalog file as YAML reads it
+    definition = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # then no field is left without a value: in a flow mapping `{help: a, b}`, an unquoted comma
+    # cuts the text and leaves its end (" b") as a key of its own
+    assert list(_fields_without_value(definition, path.name)) == []
+
+
 # -- the suit -------------------------------------------------------------------------------------
 
 

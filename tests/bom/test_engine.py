@@ -5,6 +5,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -555,6 +556,37 @@ def test_schema_problems_name_their_path():
     }
 
 
+def test_a_text_cut_at_a_comma_of_a_flow_mapping_is_refused():
+    # given a help text written unquoted in a YAML flow mapping: its comma ends the value, and the
+    # rest becomes a key without a value
+    entry = yaml.safe_load("{key: chest_cm, label: Chest, type: number, min: '80', max: '150', "
+                           "help: Around the fullest part of the chest, under the arms.}")  # fmt: skip
+    assert entry["help"] == "Around the fullest part of the chest"
+    definition = copy.deepcopy(SHIRT)
+    definition["options"][2] = {**entry, "key": "size_cm"}
+    # when it is compiled, then the stray key is refused, saying how to mend it
+    assert catalog_problems(definition) == {
+        (
+            "options[2].under the arms.",
+            "unknown field without a value; if it is the end of a text cut at a comma, quote the text",
+        )
+    }
+
+
+def test_decimals_beyond_what_a_version_stores_are_refused():
+    # given a step finer than the grid's 4 decimals (its grid would overflow), and prices too large or fine
+    definition = copy.deepcopy(SHIRT)
+    definition["options"][2]["step"] = "1e-999999999"
+    definition["options"][0]["choices"][2]["price_delta"] = "1e30"
+    definition["base_price"] = "0.001"
+    # then each is a problem at its path, never an overflow
+    assert catalog_problems(definition) == {
+        ("options[2].step", "1e-999999999 has more than 4 decimal places"),
+        ("options[0].choices[2].price_delta", "1e30 is too large (it must stay below 10000000000)"),
+        ("base_price", "0.001 has more than 2 decimal places"),
+    }
+
+
 def test_a_formula_that_fails_on_a_valid_configuration_is_refused():
     bom = copy.deepcopy(SHIRT["bom"])
     bom[1]["quantity"] = "1 / (size_cm - 50) + 1"
@@ -836,30 +868,16 @@ def test_quantities_after_scrap_round_up_to_the_items_decimals():
     assert rounded(items, lines) == ["7", "1.55", "0.27", "1.25"]
 
 
-def test_an_item_may_round_half_up_instead():
+def test_item_quantities_always_round_up_whatever_the_item_facts_say():
+    # given items whose facts carry a `rounding` (documented once, never stored by inventory)
     items = {
         "GLUE": {"name": "Glue", "uom": "kg", "decimals": 1, "co2e_kg": "0", "rounding": "half_up"},
-        "TAPE": {"name": "Tape", "uom": "m", "decimals": 1, "co2e_kg": "0", "rounding": "up"},
+        "TAPE": {"name": "Tape", "uom": "m", "decimals": 1, "co2e_kg": "0"},
     }
     lines = [
         {"key": "a", "item": "GLUE", "quantity": "0.24"},
         {"key": "b", "item": "GLUE", "quantity": "0.25"},
         {"key": "c", "item": "TAPE", "quantity": "0.21"},
     ]
-    assert rounded(items, lines) == ["0.2", "0.3", "0.3"]
-
-
-def test_an_unknown_rounding_is_refused():
-    definition = {
-        "slug": "kit", "name": "Kit", "currency": "CNY", "base_price": "1",
-        "options": [{"key": "n", "label": "N", "type": "number", "min": "1", "max": "3"}],
-        "bom": [{"key": "a", "item": "GLUE", "quantity": "1"}],
-    }  # fmt: skip
-    resources = {
-        "items": {"GLUE": {"name": "Glue", "uom": "kg", "decimals": 1, "co2e_kg": "0", "rounding": "down"}},
-        "work_centers": {},
-        "grid_co2e_kg_per_kwh": "0.5",
-    }
-    assert ("resources.items.GLUE.rounding", "'down' is not one of: up, half_up") in catalog_problems(
-        definition, resources
-    )
+    # then every line is rounded up: never less material than the line needs
+    assert rounded(items, lines) == ["0.3", "0.3", "0.3"]

@@ -187,6 +187,30 @@ def test_size_limits():
     assert parse("not " * 39 + "with_trousers", names=NAMES).evaluate({"with_trousers": True}) is False
 
 
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("chest_cm * 1e30", "column 12: the number 1e30 is too large (at most 999999999999)"),
+        ("1000000000000 - chest_cm", "column 1: the number 1000000000000 is too large (at most 999999999999)"),
+        ("chest_cm + 1e-999999999", "column 12: the number 1e-999999999 has too many decimal places (at most 12)"),
+        ("0.0000000000001", "column 1: the number 0.0000000000001 has too many decimal places (at most 12)"),
+        ("jacket == 'sb1' and chest_cm in (1e99,)", "column 34: the number 1e99 is too large (at most 999999999999)"),
+    ],
+)
+def test_number_literals_beyond_the_fields_are_refused(source, message):
+    # when a literal is larger than any stored quantity or price, or finer than 12 decimals
+    # then parse refuses it, at its column
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, names=NAMES)
+    assert str(caught.value) == message
+
+
+def test_number_literals_within_the_bounds_are_read_exactly():
+    assert ev("999999999999") == Decimal("999999999999")
+    assert ev("0.000000000001") == Decimal("1E-12")
+    assert ev("1.5e3") == Decimal(1500)
+
+
 def test_expected_static_types():
     assert parse("chest_cm * 2", names=NAMES).type == "number"
     assert parse("jacket", names=NAMES).type == "text"

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from bom.models import ProductVersion, Rule
-from bom.selectors import version_get_published
-from bom.services import PublishRefused, catalog_load_file, version_create_draft, version_publish
+from bom.selectors import product_configure, version_get_published
+from bom.services import CATALOG_DIR, PublishRefused, catalog_load_file, version_create_draft, version_publish
 from orders.services import order_place
 from tests.factories import UserFactory, suit_spec
 
@@ -149,3 +149,78 @@ def test_a_routing_cycle_is_refused_at_its_line(tmp_path: Path):
         catalog_load_file(path=bad)
     assert any(p.startswith("cycle.yaml, line 12: routing[0].after") and "cycle" in p for p in refused.value.problems)
     assert not ProductVersion.objects.filter(product__slug="bad-chair").exists()
+
+
+def test_loading_an_unchanged_file_keeps_a_version_published_in_admin(tmp_path: Path):
+    # given the cabinet as loaded from its file, then edited and published in admin
+    path = tmp_path / "custom-cabinet.yaml"
+    path.write_bytes((CATALOG_DIR / "custom-cabinet.yaml").read_bytes())
+    from_file = version_get_published(slug="custom-cabinet")
+    edited = version_create_draft(from_version=from_file)
+    ProductVersion.objects.filter(pk=edited.pk).update(base_price="1999.00")
+    version_publish(version=edited)
+    count = ProductVersion.objects.count()
+    # when the same file is loaded again (`make run` run again)
+    version, created = catalog_load_file(path=path)
+    # then nothing is published: the admin's version stays current
+    assert created is False and version.pk == edited.pk
+    assert version_get_published(slug="custom-cabinet").pk == edited.pk
+    assert ProductVersion.objects.count() == count
+    # and once the file itself changes, it is published over the admin's version
+    path.write_text(path.read_text(encoding="utf-8").replace('base_price: "', 'base_price: "1'), encoding="utf-8")
+    version, created = catalog_load_file(path=path)
+    assert created is True and version_get_published(slug="custom-cabinet").pk == version.pk
+    edited.refresh_from_db()
+    assert edited.status == "retired"
+
+
+def test_setup_and_run_minutes_are_formulas_from_file_to_configure_answer(tmp_path: Path):
+    # given a catalog file whose setup and run minutes both read an option
+    path = tmp_path / "stool.yaml"
+    path.write_text(
+        "slug: stool\nname: Stool\ncurrency: CNY\nbase_price: '100'\n"
+        "options:\n  - {key: legs, label: Legs, type: number, min: '3', max: '4'}\n"
+        "bom:\n  - {key: locks, item: HW-CAM-LOCK, quantity: 'legs', operation: make}\n"
+        "routing:\n  - {key: make, name: Make, work_center: CAB-ASSY,"
+        " setup_minutes: '5 + legs * 2.5', run_minutes: 'legs * 4'}\n"
+    )
+    # when it is loaded, and a draft is copied from it in admin
+    version, created = catalog_load_file(path=path)
+    draft = version_create_draft(from_version=version)
+    # then both formulas are stored as written, and the configure answer carries their numbers
+    assert created is True
+    assert list(version.operations.values_list("setup_minutes", "run_minutes")) == [("5 + legs * 2.5", "legs * 4")]
+    assert list(draft.operations.values_list("setup_minutes", "run_minutes")) == [("5 + legs * 2.5", "legs * 4")]
+    answer = product_configure(slug="stool", spec={"legs": 4})
+    assert answer["valid"] is True
+    assert [(op["setup_minutes"], op["run_minutes"]) for op in answer["routing"]] == [("15", "16")]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("base_price: '1e30'", "stool.yaml, line 4: base_price: 1e30 is too large (it must stay below 10000000000)"),
+        ("base_price: '1e-999999999'", "stool.yaml, line 4: base_price: 1e-999999999 has more than 2 decimal places"),
+        (
+            "base_price: '100'\nprices:\n  - {key: big, label: Big, amount: 'legs * 1e30'}",
+            "stool.yaml, line 6: prices[0].amount: column 8: the number 1e30 is too large (at most 999999999999)",
+        ),
+        (
+            "base_price: '100'\nprices:\n  - {key: fine, label: Fine, amount: '1e-999999999 + legs'}",
+            "stool.yaml, line 6: prices[0].amount: column 1: the number 1e-999999999 has too many decimal places "
+            "(at most 12)",
+        ),
+    ],
+)
+def test_a_number_beyond_what_the_catalog_stores_is_refused_at_its_line(tmp_path: Path, line, problem):
+    # given a catalog file with a number too large or too fine, as a field or in a formula
+    path = tmp_path / "stool.yaml"
+    path.write_text(
+        f"slug: stool\nname: Stool\ncurrency: CNY\n{line}\n"
+        "options:\n  - {key: legs, label: Legs, type: number, min: '3', max: '4'}\n"
+    )
+    # when it is loaded, then it is refused at its line (never a 500, never minutes of work)
+    with pytest.raises(PublishRefused) as refused:
+        catalog_load_file(path=path)
+    assert problem in refused.value.problems
+    assert not ProductVersion.objects.filter(product__slug="stool").exists()
