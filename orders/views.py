@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_customer, page_requires, sees_all_orders
 from bom import selectors as catalog
-from config.errors import DomainError, NotFound, SpecInvalid
+from config.errors import ConfiguratorBudgetExceeded, DomainError, NotFound, SpecInvalid
 from orders import selectors, services
 
 
@@ -91,9 +91,14 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         described = catalog.product_describe(slug=slug)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    spec, result = _configured(
-        slug, _spec_from_form(request.GET, described["options"]), strict=request.GET.get("check") == "1"
-    )
+    try:
+        spec, result = _configured(
+            slug, _spec_from_form(request.GET, described["options"]), strict=request.GET.get("check") == "1"
+        )
+    except ConfiguratorBudgetExceeded as exc:
+        # the search gave up (logged): say so, never show a domain that may be wrong
+        context = {"product_name": described["name"], "message": exc.message}
+        return render(request, "shop/unavailable.html", context, status=503)
     return render(
         request,
         "shop/configure.html",

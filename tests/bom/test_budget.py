@@ -95,3 +95,14 @@ def test_admin_preview_says_when_the_budget_runs_out(client, settings):
     page = client.get(reverse("admin:bom_productversion_preview", args=[version.pk]))
     assert page.status_code == 200
     assert "within its search budget" in page.content.decode()
+
+
+def test_the_shop_page_says_when_the_budget_runs_out(client, settings, demo):
+    # given a budget far too small for the suit
+    settings.CONFIGURATOR_SEARCH_BUDGET = 20
+    # when a customer opens the configurator
+    response = client.get("/products/mtm-suit/")
+    # then the page says so, with no options that might be wrong, and is not a 500
+    assert response.status_code == 503
+    assert "search budget" in response.content.decode()
+    assert 'name="fabric"' not in response.content.decode()
