@@ -1,0 +1,235 @@
+"""`make serve` (scripts/serve) supervises what it starts: a Celery worker, beat or gunicorn killed
+with SIGKILL is running again within seconds and orders keep flowing; a program that cannot stay up
+stops the whole service with a non-zero status; stopping it leaves no process behind."""
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config.celery import app as celery_app
+from orders.models import Order
+from orders.services import order_place
+from tests.factories import UserFactory, suit_spec
+from tests.integration.conftest import database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def processes() -> dict[int, dict[str, Any]]:
+    """Every process: its parent, session, start time and command line."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_text().replace("\0", " ").strip()
+        except (OSError, IndexError):
+            continue
+        table[int(entry.name)] = {"state": fields[0], "ppid": int(fields[1]), "sid": int(fields[3]),
+                                  "start": int(fields[19]), "command": command}  # fmt: skip
+    return table
+
+
+def descendants(root: int) -> dict[int, dict[str, Any]]:
+    table = processes()
+    found: dict[int, dict[str, Any]] = {}
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, info in table.items():
+            if info["ppid"] == parent and pid not in found:
+                found[pid] = info
+                frontier.append(pid)
+    return found
+
+
+def still_running(seen: dict[int, dict[str, Any]]) -> list[str]:
+    now = processes()
+    return [
+        f"{pid} {info['command']}"
+        for pid, info in seen.items()
+        if pid in now and now[pid]["start"] == info["start"] and now[pid]["state"] != "Z"
+    ]
+
+
+def wait_for(predicate: Callable[[], Any], *, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@dataclass
+class Serve:
+    proc: subprocess.Popen
+    port: int
+    log: Path
+
+    def status(self) -> int | None:
+        """The HTTP status of the product list, or None when nothing answers."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/products/", timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    def program(self, *words: str) -> int | None:
+        """The main process whose command line has all the words (not one of its children)."""
+        tree = descendants(self.proc.pid)
+
+        def matches(info: dict[str, Any] | None) -> bool:
+            return info is not None and set(words) <= {os.path.basename(word) for word in info["command"].split()}
+
+        for pid, info in tree.items():
+            if matches(info) and not matches(tree.get(info["ppid"])):
+                return pid
+        return None
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-6000:]
+
+
+def start_serve(tmp_path: Path, **env_extra: str) -> Serve:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(45),  # 60 characters
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "WEB_CONCURRENCY": "1",
+        "CELERY_CONCURRENCY": "1",
+        "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        **env_extra,
+    }
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(ROOT / "scripts/serve"), str(port)], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    return Serve(proc, port, log)
+
+
+def stop_everything(serve: Serve) -> None:
+    """Whatever the test left running: serve, then anything still in its session."""
+    if serve.proc.poll() is None:
+        serve.proc.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            serve.proc.wait(timeout=90)
+    for pid, info in processes().items():
+        if info["sid"] == serve.proc.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    if serve.proc.poll() is None:
+        serve.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def broker() -> Iterator[None]:
+    """Tasks sent from the test go to Redis, for serve's worker, instead of running in-process."""
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def serve(demo_tx: None, broker: None, tmp_path: Path) -> Iterator[Serve]:
+    """scripts/serve on a free loopback port, on the test database and the suite's Redis."""
+    started = start_serve(tmp_path)
+    yield started
+    stop_everything(started)
+
+
+@pytest.mark.integration
+def test_serve_restarts_a_killed_worker_beat_and_web_and_stops_them_all(serve):
+    # given the service up
+    wait_for(lambda: serve.status() == 200 or serve.proc.poll() is not None, timeout=180, what="HTTP 200")
+    assert serve.proc.poll() is None, serve.output()
+    worker = wait_for(lambda: serve.program("celery", "worker"), timeout=30, what="the worker")
+    wait_for(lambda: len(descendants(worker)) >= 1, timeout=60, what="the worker's pool")
+    seen = descendants(serve.proc.pid)
+
+    # when the worker is killed with SIGKILL, and an order is placed while it is dead
+    os.kill(worker, signal.SIGKILL)
+    order, _ = order_place(customer=UserFactory(), lines=[{"product": "mtm-suit", "quantity": 1, "spec": suit_spec()}],
+                           idempotency_key=None)  # fmt: skip
+    # then a new worker runs within seconds, and releases the order
+    replacement = wait_for(
+        lambda: (pid := serve.program("celery", "worker")) not in (None, worker) and pid,
+        timeout=30,
+        what=f"a worker in place of {worker}\n{serve.output()}",
+    )
+    seen |= descendants(serve.proc.pid)
+    wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.CONFIRMED, timeout=120,
+             what=f"the order released by worker {replacement}\n{serve.output()}")  # fmt: skip
+
+    # and likewise Celery beat and gunicorn: each killed is running again, and the site answers
+    for words in [("celery", "beat"), ("config.wsgi:application",)]:
+        killed = serve.program(*words)
+        assert killed is not None, f"{words} not running\n{serve.output()}"
+        seen |= descendants(serve.proc.pid)
+        os.kill(killed, signal.SIGKILL)
+        wait_for(lambda: serve.program(*words) not in (None, killed), timeout=30,
+                 what=f"{words} in place of {killed}\n{serve.output()}")  # fmt: skip
+    wait_for(lambda: serve.status() == 200, timeout=120, what=f"HTTP 200 again\n{serve.output()}")
+    seen |= descendants(serve.proc.pid)
+
+    # when serve is stopped
+    serve.proc.send_signal(signal.SIGTERM)
+    status = serve.proc.wait(timeout=120)
+    # then it exits 0, and every process it ran, killed ones' children included, is gone
+    assert status == 0, serve.output()
+    time.sleep(1)
+    assert still_running(seen) == [], serve.output()
+
+
+@pytest.mark.integration
+def test_serve_exits_non_zero_when_a_program_cannot_stay_up(db, tmp_path):
+    # given a setting the worker cannot start with (every other program is fine)
+    serve = start_serve(tmp_path, CELERY_CONCURRENCY="many")
+    try:
+        # when the worker keeps exiting at start-up
+        status = serve.proc.wait(timeout=180)
+        seen = {}
+    except subprocess.TimeoutExpired:
+        stop_everything(serve)
+        raise AssertionError(f"serve still runs with a worker that cannot start\n{serve.output()}") from None
+    # then serve stops everything and exits non-zero, naming the program
+    assert status == 1, serve.output()
+    assert "worker could not be kept running" in serve.output()
+    for pid, info in processes().items():
+        if info["sid"] == serve.proc.pid:
+            seen[pid] = info
+    assert still_running(seen) == []
+
+
+def test_a_worker_keeps_reconnecting_to_a_broker_that_went_away():
+    # Celery's default gives up after 100 attempts, and warns that start-up retries will stop.
+    assert celery_app.conf.broker_connection_retry is True
+    assert celery_app.conf.broker_connection_retry_on_startup is True
+    assert celery_app.conf.broker_connection_max_retries is None
