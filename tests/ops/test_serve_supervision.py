@@ -228,7 +228,7 @@ def test_serve_exits_non_zero_when_a_program_cannot_stay_up(db, tmp_path):
     assert still_running(seen) == []
 
 
-def test_a_worker_keeps_reconnecting_to_a_broker_that_went_away():
+def test_the_worker_is_set_to_reconnect_to_a_broker_that_went_away_without_limit():
     # Celery's default gives up after 100 attempts, and warns that start-up retries will stop.
     assert celery_app.conf.broker_connection_retry is True
     assert celery_app.conf.broker_connection_retry_on_startup is True
