@@ -1,6 +1,7 @@
 """`make serve` (scripts/serve) supervises what it starts: a Celery worker, beat or gunicorn killed
-with SIGKILL is running again within seconds and orders keep flowing; a program that cannot stay up
-stops the whole service with a non-zero status; stopping it leaves no process behind."""
+with SIGKILL is running again within seconds and orders keep flowing; after Redis went away and came
+back a worker answers again; a program that cannot stay up stops the whole service with a non-zero
+status; stopping it leaves no process behind."""
 
 import contextlib
 import os
@@ -8,6 +9,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -71,14 +73,14 @@ def still_running(seen: dict[int, dict[str, Any]]) -> list[str]:
     ]
 
 
-def wait_for(predicate: Callable[[], Any], *, timeout: float, what: str) -> Any:
+def wait_for(predicate: Callable[[], Any], *, timeout: float, what: str, serve: "Serve | None" = None) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}\n{serve.output() if serve else ''}")
 
 
 @dataclass
@@ -182,11 +184,12 @@ def test_serve_restarts_a_killed_worker_beat_and_web_and_stops_them_all(serve):
     replacement = wait_for(
         lambda: (pid := serve.program("celery", "worker")) not in (None, worker) and pid,
         timeout=30,
-        what=f"a worker in place of {worker}\n{serve.output()}",
+        what=f"a worker in place of {worker}",
+        serve=serve,
     )
     seen |= descendants(serve.proc.pid)
     wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.CONFIRMED, timeout=120,
-             what=f"the order released by worker {replacement}\n{serve.output()}")  # fmt: skip
+             what=f"the order released by worker {replacement}", serve=serve)  # fmt: skip
 
     # and likewise Celery beat and gunicorn: each killed is running again, and the site answers
     for words in [("celery", "beat"), ("config.wsgi:application",)]:
@@ -195,8 +198,8 @@ def test_serve_restarts_a_killed_worker_beat_and_web_and_stops_them_all(serve):
         seen |= descendants(serve.proc.pid)
         os.kill(killed, signal.SIGKILL)
         wait_for(lambda: serve.program(*words) not in (None, killed), timeout=30,
-                 what=f"{words} in place of {killed}\n{serve.output()}")  # fmt: skip
-    wait_for(lambda: serve.status() == 200, timeout=120, what=f"HTTP 200 again\n{serve.output()}")
+                 what=f"{words} in place of {killed}", serve=serve)  # fmt: skip
+    wait_for(lambda: serve.status() == 200, timeout=120, what="HTTP 200 again", serve=serve)
     seen |= descendants(serve.proc.pid)
 
     # when serve is stopped
@@ -226,6 +229,60 @@ def test_serve_exits_non_zero_when_a_program_cannot_stay_up(db, tmp_path):
         if info["sid"] == serve.proc.pid:
             seen[pid] = info
     assert still_running(seen) == []
+
+
+class RedisServer:
+    """A Redis of the test's own, on a free loopback port, that the test stops and starts again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+def pong(url: str) -> bool:
+    """Whether a worker answers a ping on the broker at url."""
+    # In a process of its own: Celery takes the broker from CELERY_BROKER_URL (the suite's Redis)
+    # over any other given.
+    ping = "from celery import Celery; print(len(Celery().control.ping(timeout=2.0)))"
+    result = subprocess.run([sys.executable, "-c", ping], env={**os.environ, "CELERY_BROKER_URL": url},
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    return result.returncode == 0 and result.stdout.strip() not in ("", "0")
+
+
+@pytest.mark.integration
+def test_serve_has_a_worker_again_after_redis_went_away_and_came_back(db, tmp_path):
+    redis = RedisServer(tmp_path)
+    redis.start()
+    serve = start_serve(tmp_path, CELERY_BROKER_URL=redis.url)
+    try:
+        wait_for(lambda: pong(redis.url), timeout=180, what="the worker's answer", serve=serve)
+        # when Redis stops for a while, then starts again on the same port
+        redis.stop()
+        time.sleep(5)
+        redis.start()
+        # then a worker (the same one reconnected, or one started in its place) answers again
+        wait_for(lambda: pong(redis.url), timeout=120, what="the worker's answer after Redis came back", serve=serve)
+        assert serve.proc.poll() is None, serve.output()
+    finally:
+        stop_everything(serve)
+        redis.stop()
 
 
 def test_the_worker_is_set_to_reconnect_to_a_broker_that_went_away_without_limit():
