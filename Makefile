@@ -26,12 +26,13 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## The production shape: gunicorn + Celery worker and beat, on DATABASE_URL and CELERY_BROKER_URL.
+## The production shape: gunicorn + Celery worker and beat, on DATABASE_URL and CELERY_BROKER_URL,
+## under supervisord, which restarts any of them that dies (docs/DEPLOY.md).
 serve: install
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v 0
 	if [ -n "$$DEMO_PASSWORD" ]; then DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py seed_demo; fi
-	DJANGO_SETTINGS_MODULE=config.settings.production scripts/serve $(PORT)
+	DJANGO_SETTINGS_MODULE=config.settings.production exec scripts/serve $(PORT)
 
 ## Chromium for the browser tests (Debian's package; nothing is downloaded at run time).
 browser:
