@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from bom.models import BomLine, ProductVersion
+from config.admin import ReadOnlyModelAdmin
 from inventory.models import Item, LedgerEntry, PurchaseOrder, Receipt
 
 LEDGER_COLUMNS = ("created_at", "reason", "on_hand_delta", "reserved_delta", "source", "user")
@@ -47,21 +48,12 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyModelAdmin):
     list_display = ["created_at", "item", "reason", "on_hand_delta", "reserved_delta", "source", "user"]
     list_filter = ["reason"]
     search_fields = ["item__sku", "source"]
     list_select_related = ["item", "user"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Receipt)

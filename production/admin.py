@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from bom.models import ProductVersion, RoutingOperation
+from config.admin import ReadOnlyModelAdmin
 from config.errors import DomainError
 from production.models import MaterialRequirement, Operation, PlanRun, ProductionOrder, WorkCenter
 from production.services import PRIORITY_MAX, PRIORITY_MIN, production_order_set_priority
@@ -170,16 +171,7 @@ class MaterialRequirementAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanRun)
-class PlanRunAdmin(admin.ModelAdmin):
+class PlanRunAdmin(ReadOnlyModelAdmin):
     """Read-only: when the scheduler ran, over how much, and how much it moved."""
 
     list_display = ["finished_at", "started_at", "orders", "operations", "operations_moved"]
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
