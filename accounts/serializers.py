@@ -1,7 +1,11 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from accounts.measurements import KEY, MAX_ENTRIES, MeasurementValuesInvalid, measurement_values_clean
+from accounts.models import PROFILE_NAME_MAX_LENGTH, MeasurementProfile
 
 
 class UsernameField(serializers.RegexField):
@@ -38,3 +42,56 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+VALUES_EXAMPLE = {"chest_cm": "100", "waist_cm": "86.5"}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": (
+            f"Option keys (`{KEY.pattern}`) to numbers, given as JSON numbers or decimal strings;"
+            f" at most {MAX_ENTRIES} entries."
+        ),
+        "maxProperties": MAX_ENTRIES,
+        "additionalProperties": {"oneOf": [{"type": "number"}, {"type": "string", "format": "decimal"}]},
+        "example": VALUES_EXAMPLE,
+    }
+)
+class MeasurementValuesField(serializers.Field):
+    """A profile's values in: every problem at once, per key as API.md nests a spec's errors."""
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        try:
+            return measurement_values_clean(data)
+        except MeasurementValuesInvalid as exc:
+            raise serializers.ValidationError(exc.errors) from exc
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class MeasurementProfileInSerializer(serializers.Serializer):
+    name = serializers.CharField(min_length=1, max_length=PROFILE_NAME_MAX_LENGTH)
+    values = MeasurementValuesField()
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Option keys to decimal strings, without trailing zeros or an exponent.",
+        "additionalProperties": {"type": "string", "format": "decimal"},
+        "example": VALUES_EXAMPLE,
+    }
+)
+class MeasurementValuesOutField(serializers.DictField):
+    child = serializers.CharField()
+
+
+class MeasurementProfileSerializer(serializers.ModelSerializer):
+    values = MeasurementValuesOutField()
+
+    class Meta:
+        model = MeasurementProfile
+        fields = ["id", "name", "values"]

@@ -1,13 +1,17 @@
-"""Writes for accounts: registration and API tokens."""
+"""Writes for accounts: registration, API tokens and saved measurement profiles."""
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
+
+from accounts.measurements import MeasurementValuesInvalid, measurement_values_clean
+from accounts.models import PROFILE_NAME_MAX_LENGTH, PROFILES_PER_CUSTOMER, MeasurementProfile
+from config.errors import InvalidInput, NotFound
 
 
 @transaction.atomic
@@ -43,3 +47,95 @@ def api_tokens_revoke_all(*, user: Any) -> int:
     """Revoke every API token of the user; returns how many there were."""
     deleted, _ = AuthToken.objects.filter(user=user).delete()
     return deleted
+
+
+# --- Measurement profiles ------------------------------------------------------------------------
+#
+# Every write of a customer's profiles first locks the customer's user row, so that two requests
+# at once can neither both take the last free place nor both take the same name.
+
+
+def _profile_owner_lock(*, owner_id: int) -> None:
+    get_user_model()._default_manager.select_for_update().filter(pk=owner_id).values_list("pk").first()
+
+
+def _profile_name_clean(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", "A profile needs a name.")
+    if len(name) > PROFILE_NAME_MAX_LENGTH:
+        raise InvalidInput("name", f"At most {PROFILE_NAME_MAX_LENGTH} characters.")
+    return name
+
+
+def _profile_values_clean(values: Any) -> dict[str, str]:
+    try:
+        return measurement_values_clean(values)
+    except MeasurementValuesInvalid as exc:
+        raise InvalidInput("values", " ".join(exc.messages())) from exc
+
+
+def _profile_name_free(*, owner_id: int, name: str, exclude_pk: int | None = None) -> None:
+    others = MeasurementProfile.objects.filter(owner_id=owner_id, name__iexact=name)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise InvalidInput("name", f"You already have a profile named '{name}'.")
+
+
+def _profile_save(*, profile: MeasurementProfile) -> None:
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError as exc:  # the unique name, should a writer ever skip the owner's lock
+        raise InvalidInput("name", f"You already have a profile named '{profile.name}'.") from exc
+
+
+@transaction.atomic
+def profile_create(*, owner: Any, name: str, values: dict[str, Any]) -> MeasurementProfile:
+    """Save a new measurement profile for the customer, its values normalised to decimal strings.
+
+    Raises InvalidInput on a bad name or value, a name the customer already uses (in any case),
+    or when they already keep PROFILES_PER_CUSTOMER profiles.
+    """
+    name, cleaned = _profile_name_clean(name), _profile_values_clean(values)
+    _profile_owner_lock(owner_id=owner.pk)
+    if MeasurementProfile.objects.filter(owner=owner).count() >= PROFILES_PER_CUSTOMER:
+        raise InvalidInput(
+            "non_field_errors",
+            f"You can keep at most {PROFILES_PER_CUSTOMER} measurement profiles; delete one to save another.",
+        )
+    _profile_name_free(owner_id=owner.pk, name=name)
+    profile = MeasurementProfile(owner=owner, name=name, values=cleaned)
+    _profile_save(profile=profile)
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *, profile: MeasurementProfile, name: str | None = None, values: dict[str, Any] | None = None
+) -> MeasurementProfile:
+    """Rename a profile and/or replace its values (the whole object: a key left out is dropped).
+
+    Raises InvalidInput as profile_create does, NotFound if the profile was deleted meanwhile.
+    """
+    new_name = None if name is None else _profile_name_clean(name)
+    new_values = None if values is None else _profile_values_clean(values)
+    _profile_owner_lock(owner_id=profile.owner_id)
+    current = MeasurementProfile.objects.filter(pk=profile.pk).first()
+    if current is None:
+        raise NotFound("There is no such measurement profile.")
+    if new_name is not None:
+        _profile_name_free(owner_id=current.owner_id, name=new_name, exclude_pk=current.pk)
+        current.name = new_name
+    if new_values is not None:
+        current.values = new_values
+    _profile_save(profile=current)
+    return current
+
+
+@transaction.atomic
+def profile_delete(*, profile: MeasurementProfile) -> None:
+    """Delete a measurement profile (nothing else refers to it: orders keep their own spec)."""
+    _profile_owner_lock(owner_id=profile.owner_id)
+    MeasurementProfile.objects.filter(pk=profile.pk).delete()

@@ -19,7 +19,7 @@ from production.services import operation_start, production_replan
 from tests.factories import UserFactory, suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
-OUR_APPS = {"bom", "inventory", "production", "orders", "outbox"}
+OUR_APPS = {"accounts", "bom", "inventory", "production", "orders", "outbox"}
 
 
 def test_every_model_of_ours_is_in_admin():

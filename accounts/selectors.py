@@ -1,0 +1,22 @@
+"""Reads for accounts: a customer's saved measurement profiles, only ever their own."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+
+from accounts.models import MeasurementProfile
+from config.errors import NotFound
+
+
+def profile_list(*, owner: Any) -> QuerySet[MeasurementProfile]:
+    """The customer's profiles by name (case-insensitive), then by age."""
+    return MeasurementProfile.objects.filter(owner=owner).order_by(Lower("name"), "id")
+
+
+def profile_get(*, owner: Any, profile_id: int) -> MeasurementProfile:
+    """One of the customer's profiles; NotFound for anyone else's (its existence is not revealed)."""
+    profile = MeasurementProfile.objects.filter(owner=owner, pk=profile_id).first()
+    if profile is None:
+        raise NotFound("There is no such measurement profile.")
+    return profile
