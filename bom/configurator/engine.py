@@ -14,7 +14,7 @@ from bom.configurator import domains as compiled_domains
 from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem
-from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, price
+from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
 from bom.configurator.schema import Definition, read_definition
 from bom.configurator.search import (
     Base,
@@ -126,8 +126,8 @@ class CompiledProduct:
         self, spec: Mapping[str, object], *, strict: bool = False, budget: int | None = None
     ) -> dict[str, Any]:
         """Check a partial or complete spec: errors, applicable options, domains and, when valid,
-        price, BOM, routing and footprint (API.md's configure answer, without product, version and
-        ship date). `normalized_spec` is the cleaned spec with the defaults that apply.
+        price and its breakdown, BOM, routing and footprint (API.md's configure answer, without
+        product, version and ship date). `normalized_spec` is the cleaned spec with the defaults that apply.
 
         The search has a budget of `budget` steps (default: the one registered in budget.py, the
         setting CONFIGURATOR_SEARCH_BUDGET); when it runs out, the call is logged and raises the
@@ -214,6 +214,7 @@ class CompiledProduct:
             "applicable": [o.key for o in self._options if o.key in applicable],
             "domains": {o.key: domains[o.key] for o in self._options if o.key in domains},
             "price": None,
+            "price_breakdown": None,
             "currency": self.currency,
             "bom": None,
             "routing": None,
@@ -356,8 +357,10 @@ class CompiledProduct:
     def _build(self, env: Mapping[str, object]) -> dict[str, Any]:
         bom, materials = explode_bom(self._bom, self._items, env)
         routing, energy = plan_routing(self._routing, self._centers, env)
+        total, breakdown = priced(self.base_price, self._options, self._prices, env)
         return {
-            "price": str(price(self.base_price, self._options, self._prices, env)),
+            "price": str(total),
+            "price_breakdown": breakdown,
             "bom": bom,
             "routing": routing,
             "footprint": footprint(materials, energy, self._grid),
