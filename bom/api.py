@@ -42,6 +42,4 @@ class ProductConfigureApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = ConfigureInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(
-            product_configure(slug=slug, spec=data.validated_data["spec"], strict=data.validated_data["strict"])
-        )
+        return Response(product_configure(slug=slug, **data.validated_data))

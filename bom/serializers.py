@@ -13,3 +13,5 @@ class ProductSummarySerializer(serializers.Serializer):
 class ConfigureInSerializer(serializers.Serializer):
     spec = serializers.DictField(child=serializers.JSONField(), allow_empty=True)
     strict = serializers.BooleanField(default=False)
+    # The units the ship date is estimated for; the same bounds as an order line's quantity.
+    quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)

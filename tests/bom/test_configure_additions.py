@@ -1,6 +1,8 @@
-"""API.md's configure additions: `price_breakdown` (adding up to `price` exactly)."""
+"""API.md's configure additions: `quantity` (the ship date of n units) and `price_breakdown` (adding
+up to `price` exactly)."""
 
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +32,32 @@ def suit():
 
 def total(breakdown):
     return sum((Decimal(line["amount"]) for line in breakdown), Decimal(0))
+
+
+# -- quantity ------------------------------------------------------------------------------------
+
+
+def test_a_hundred_suits_ship_later_than_one_at_the_same_unit_price(anon, demo):
+    # given a valid suit configured for 1 unit, for the default quantity and for 100 units
+    one = configure(anon, "mtm-suit", suit_spec(), quantity=1)
+    default = configure(anon, "mtm-suit", suit_spec())
+    hundred = configure(anon, "mtm-suit", suit_spec(), quantity=100)
+    # then the price stays the unit price
+    assert one["valid"] and hundred["valid"]
+    assert one["price"] == default["price"] == hundred["price"]
+    # and 100 suits (over 300 hours of sewing alone, one station each) ship strictly later
+    assert default["estimated_ship_date"] == one["estimated_ship_date"]
+    assert date.fromisoformat(hundred["estimated_ship_date"]) > date.fromisoformat(one["estimated_ship_date"])
+
+
+@pytest.mark.parametrize("quantity", [0, 101, -1, "x", 1.5, True, None])
+def test_a_quantity_outside_1_to_100_is_a_400_on_quantity_only(anon, demo, quantity):
+    # when configuring a valid suit for that quantity
+    response = post(anon, "mtm-suit", {"spec": suit_spec(), "quantity": quantity})
+    # then the answer is a 400 that names the quantity and nothing else
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"quantity"} and body["quantity"]
 
 
 # -- price breakdown -------------------------------------------------------------------------------
