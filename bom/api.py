@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from bom import selectors
 from bom.selectors import product_configure
-from bom.serializers import ConfigureInSerializer, ProductSummarySerializer
+from bom.serializers import ConfigureInSerializer, ProductSummarySerializer, configure_answer
 
 
 class ProductListApi(ListAPIView):
@@ -38,10 +38,8 @@ class ProductConfigureApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(request=ConfigureInSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ConfigureInSerializer, responses=configure_answer)
     def post(self, request: Request, slug: str) -> Response:
         data = ConfigureInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(
-            product_configure(slug=slug, spec=data.validated_data["spec"], strict=data.validated_data["strict"])
-        )
+        return Response(product_configure(slug=slug, **data.validated_data))

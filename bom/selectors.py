@@ -198,17 +198,29 @@ def product_describe(*, slug: str) -> dict[str, Any]:
     }
 
 
-def product_configure(*, slug: str, spec: dict[str, Any], strict: bool = False) -> dict[str, Any]:
+def product_configure(
+    *, slug: str, spec: dict[str, Any], strict: bool = False, quantity: int = 1, prefer: str | None = None
+) -> dict[str, Any]:
     """API.md's configure answer for a (partial) spec on the product's current version."""
-    return version_configure(version_get_published(slug=slug), spec=spec, strict=strict)
+    return version_configure(
+        version_get_published(slug=slug), spec=spec, strict=strict, quantity=quantity, prefer=prefer
+    )
 
 
-def version_configure(version: ProductVersion, *, spec: dict[str, Any], strict: bool = False) -> dict[str, Any]:
-    """The configure answer on one version (a draft too: admin's preview)."""
-    result = engine_for(version).configure(spec, strict=strict)
+def version_configure(
+    version: ProductVersion,
+    *,
+    spec: dict[str, Any],
+    strict: bool = False,
+    quantity: int = 1,
+    prefer: str | None = None,
+) -> dict[str, Any]:
+    """The configure answer on one version (a draft too: admin's preview): `price` per unit, the
+    ship date of `quantity` units, and the values `prefer` cleared (CompiledProduct.configure)."""
+    result = engine_for(version).configure(spec, strict=strict, prefer=prefer)
     answer: dict[str, Any] = {"product": version.product.slug, "version": version.number}
     answer.update({k: v for k, v in result.items() if k != "normalized_spec"})
-    ship = ports.estimate_ship_date(result["routing"], 1) if result["valid"] else None
+    ship = ports.estimate_ship_date(result["routing"], quantity) if result["valid"] else None
     answer["estimated_ship_date"] = ship.isoformat() if ship else None
     return answer
 

@@ -14,7 +14,7 @@ from bom.configurator import domains as compiled_domains
 from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem
-from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, price
+from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
 from bom.configurator.schema import Definition, read_definition
 from bom.configurator.search import (
     Base,
@@ -89,6 +89,7 @@ class CompiledProduct:
         self._bom = _preorder(parts.bom)
         self._routing = _topological(parts.routing)
         self._components = tuple(build_components(list(self._options), list(self._rules)))
+        self._component_of = {key: c for c in self._components for key in c.keys}
         # Each component with rules or conditions compiled for fast exact domains (compiled.py);
         # the reference search (search.py) stays for what a model cannot hold.
         self._models: dict[int, Model] = {}
@@ -123,11 +124,21 @@ class CompiledProduct:
     # -- configure -------------------------------------------------------------------------
 
     def configure(
-        self, spec: Mapping[str, object], *, strict: bool = False, budget: int | None = None
+        self,
+        spec: Mapping[str, object],
+        *,
+        strict: bool = False,
+        budget: int | None = None,
+        prefer: str | None = None,
     ) -> dict[str, Any]:
         """Check a partial or complete spec: errors, applicable options, domains and, when valid,
-        price, BOM, routing and footprint (API.md's configure answer, without product, version and
-        ship date). `normalized_spec` is the cleaned spec with the defaults that apply.
+        price and its breakdown, BOM, routing and footprint (API.md's configure answer, without
+        product, version and ship date). `normalized_spec` is the cleaned spec with the defaults
+        that apply.
+
+        `prefer` names an option of the spec whose value the customer has just set: the values
+        that conflict with it (a minimal set, see `_conflicting_with`) are dropped before
+        configuring and listed in `cleared` (always present; `{}` without `prefer`).
 
         The search has a budget of `budget` steps (default: the one registered in budget.py, the
         setting CONFIGURATOR_SEARCH_BUDGET); when it runs out, the call is logged and raises the
@@ -135,7 +146,7 @@ class CompiledProduct:
         """
         limit = budget if budget is not None else search_budget.default_limit()
         try:
-            return self.configure_metered(spec, strict=strict, budget=limit)
+            return self.configure_metered(spec, strict=strict, budget=limit, prefer=prefer)
         except search_budget.SearchBudgetExceeded as exc:
             logger.warning(
                 "configure of %s ran out of its search budget of %d steps (options set: %s)",
@@ -146,25 +157,32 @@ class CompiledProduct:
             raise search_budget.error_for(exc) from exc
 
     def configure_metered(
-        self, spec: Mapping[str, object], *, strict: bool = False, budget: int | None
+        self, spec: Mapping[str, object], *, strict: bool = False, budget: int | None, prefer: str | None = None
     ) -> dict[str, Any]:
         """`configure` with a budget of `budget` steps (None: unmetered); raises
         SearchBudgetExceeded as is (the publish-time analysis uses it)."""
         with search_budget.metered(budget):
-            return self._configure(spec, strict, compiled=True)
+            return self._configure(spec, strict, compiled=True, prefer=prefer)
 
-    def configure_reference(self, spec: Mapping[str, object], *, strict: bool = False) -> dict[str, Any]:
+    def configure_reference(
+        self, spec: Mapping[str, object], *, strict: bool = False, prefer: str | None = None
+    ) -> dict[str, Any]:
         """`configure` on the reference search (search.py): a value-by-value search over the grid,
         exact and slow; the baseline of tests and benchmarks (unmetered)."""
-        return self._configure(spec, strict, compiled=False)
+        return self._configure(spec, strict, compiled=False, prefer=prefer)
 
     def _solver(self, compiled: bool = True) -> AnySolver:
         return compiled_domains.CompiledSolver(self._models) if compiled else Solver()
 
-    def _configure(self, spec: Mapping[str, object], strict: bool, *, compiled: bool) -> dict[str, Any]:
+    def _configure(
+        self, spec: Mapping[str, object], strict: bool, *, compiled: bool, prefer: str | None = None
+    ) -> dict[str, Any]:
+        shared = self._solver(compiled)
+        cleared = self._conflicting_with(shared, spec, prefer) if prefer is not None else {}
+        if cleared:
+            spec = {k: v for k, v in spec.items() if k not in cleared}
         errors: dict[str, list[str]] = {}
         given = self._clean(spec, errors)
-        shared = self._solver(compiled)
         values: dict[str, object] = {}
         applicable: set[str] = set()
         domains: dict[str, dict[str, Any]] = {}
@@ -214,11 +232,13 @@ class CompiledProduct:
             "applicable": [o.key for o in self._options if o.key in applicable],
             "domains": {o.key: domains[o.key] for o in self._options if o.key in domains},
             "price": None,
+            "price_breakdown": None,
             "currency": self.currency,
             "bom": None,
             "routing": None,
             "footprint": None,
             "normalized_spec": {o.key: _json(values[o.key]) for o in self._options if o.key in values},
+            "cleared": {o.key: _json(cleared[o.key]) for o in self._options if o.key in cleared},
         }
         if env is not None and not errors:
             try:
@@ -228,6 +248,48 @@ class CompiledProduct:
                 errors[NON_FIELD] = [f"This configuration cannot be built ({exc.path}: {exc.message})."]
         result["errors"] = self._ordered(errors)
         return result
+
+    def _conflicting_with(self, solver: AnySolver, spec: object, prefer: str) -> dict[str, object]:
+        """The values of `spec` that conflict with its value of `prefer` (typed), a minimal set.
+
+        None when the values of that option's component have a valid completion (values of other
+        components never conflict with it: components are independent). Else a deletion filter:
+        starting from the preferred value alone, each other value of the component, in option
+        order, is kept when a valid completion keeps it with those kept so far, and cleared
+        otherwise; none either when the preferred value has no valid completion even so (the
+        answer's errors then say why). No cleared value could then be restored alone."""
+        given = self._clean(spec, {})
+        if prefer not in given:
+            return {}
+        component = self._component_of[prefer]
+        mine = {k: v for k, v in given.items() if k in component.keys}
+        if component.free or solver.feasible(component, mine):
+            return {}
+        kept = {prefer: mine[prefer]}
+        possible = solver.feasible(component, kept)
+        cleared: dict[str, object] = {}
+        for option in component.options:
+            if option.key == prefer or option.key not in mine:
+                continue
+            trial = {**kept, option.key: mine[option.key]}
+            if solver.feasible(component, trial):
+                kept, possible = trial, True
+            else:
+                cleared[option.key] = mine[option.key]
+        if not possible:
+            return {}
+        # Keeping a value never makes room for another, except a typed text: an optional text left
+        # out reads as '', which a rule may refuse. So a value cleared before a text was kept gets
+        # another chance, until none can be restored alone.
+        restored = True
+        while restored:
+            restored = False
+            for key in list(cleared):
+                trial = {**kept, key: cleared[key]}
+                if solver.feasible(component, trial):
+                    kept, restored = trial, True
+                    del cleared[key]
+        return cleared
 
     def _clean(self, spec: object, errors: dict[str, list[str]]) -> dict[str, object]:
         if spec is None:
@@ -356,8 +418,10 @@ class CompiledProduct:
     def _build(self, env: Mapping[str, object]) -> dict[str, Any]:
         bom, materials = explode_bom(self._bom, self._items, env)
         routing, energy = plan_routing(self._routing, self._centers, env)
+        total, breakdown = priced(self.base_price, self._options, self._prices, env)
         return {
-            "price": str(price(self.base_price, self._options, self._prices, env)),
+            "price": str(total),
+            "price_breakdown": breakdown,
             "bom": bom,
             "routing": routing,
             "footprint": footprint(materials, energy, self._grid),

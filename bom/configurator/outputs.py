@@ -13,6 +13,10 @@ from bom.expressions import Expression, ExpressionError, MissingValue
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 SIXTY = Decimal(60)
+CENT = "0.01"
+# The labels of the price breakdown's own lines (an option's and an adder's come from the catalog).
+BASE_PRICE = "Base price"
+ROUNDING = "Rounding"
 
 # The largest values a configuration may carry, so that what it turns into fits the fields that
 # store it: a price in an order line's unit price (12 digits, 2 decimals), a BOM quantity per unit
@@ -75,9 +79,36 @@ def price(
 ) -> Decimal:
     """Base price, plus the price delta of each chosen choice, plus each adder whose `when` holds,
     rounded to 0.01. Raises BuildError for a price below zero or too large for an order line."""
-    total = quantize(
-        _within(price_total(base_price, options, adders, env), MAX_PRICE + Decimal("0.01"), "price", None), "0.01"
-    )
+    return priced(base_price, options, adders, env)[0]
+
+
+def priced(
+    base_price: Decimal, options: tuple[Option, ...], adders: tuple[PriceAdder, ...], env: Mapping[str, object]
+) -> tuple[Decimal, list[dict[str, str]]]:
+    """The price (as `price`) and its breakdown, from the same parts: `[{"label", "amount"}]`, the
+    base price, each chosen choice's non-zero delta, each adder that applies with a non-zero
+    amount, each amount rounded to 0.01, and a "Rounding" line when those do not add up to the
+    rounded price. The amounts always add up to the price exactly. Raises BuildError as `price`."""
+    parts = price_parts(base_price, options, adders, env)
+    total = _total(parts)
+    rows: list[dict[str, str]] = []
+    listed = ZERO
+    for index, (label, amount) in enumerate(parts):
+        shown = quantize(amount, CENT)
+        if not shown:
+            if index:
+                continue  # a part that rounds to nothing is left to the rounding line
+            shown = abs(shown)  # a base price of -0.00 -> 0.00
+        rows.append({"label": label, "amount": str(shown)})
+        listed += shown
+    if total != listed:
+        rows.append({"label": ROUNDING, "amount": str(total - listed)})
+    return total, rows
+
+
+def _total(parts: list[tuple[str, Decimal]]) -> Decimal:
+    unrounded = sum((amount for _label, amount in parts), ZERO)
+    total = quantize(_within(unrounded, MAX_PRICE + Decimal(CENT), "price", None), CENT)
     if not total:
         total = abs(total)  # -0.00 -> 0.00
     if total < 0:
@@ -91,16 +122,27 @@ def price_total(
     base_price: Decimal, options: tuple[Option, ...], adders: tuple[PriceAdder, ...], env: Mapping[str, object]
 ) -> Decimal:
     """The price before rounding and checks."""
-    total = base_price
+    return sum((amount for _label, amount in price_parts(base_price, options, adders, env)), ZERO)
+
+
+def price_parts(
+    base_price: Decimal, options: tuple[Option, ...], adders: tuple[PriceAdder, ...], env: Mapping[str, object]
+) -> list[tuple[str, Decimal]]:
+    """What the price adds up, before rounding: ("Base price", base), ("<Option>: <choice>", delta)
+    for each chosen choice with a non-zero delta, (label, amount) for each adder whose `when` holds
+    and whose amount is not zero."""
+    parts = [(BASE_PRICE, base_price)]
     for option in options:
         if option.type == "choice" and option.key in env:
             for choice in option.choices:
-                if choice.value == env[option.key]:
-                    total += choice.price_delta
+                if choice.value == env[option.key] and choice.price_delta:
+                    parts.append((f"{option.label}: {choice.label}", choice.price_delta))
     for adder in adders:
         if _holds(adder.when, env, f"prices[{adder.index}].when"):
-            total += _amount(adder.amount, env, f"prices[{adder.index}].amount", limit=MAX_PRICE, negative_ok=True)
-    return total
+            amount = _amount(adder.amount, env, f"prices[{adder.index}].amount", limit=MAX_PRICE, negative_ok=True)
+            if amount:
+                parts.append((adder.label, amount))
+    return parts
 
 
 def explode_bom(
