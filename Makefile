@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test lint bench install install-dev browser clean
+.PHONY: run serve test lint bench install install-dev browser fonts pdftools clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.runtime
-install-dev: $(VENV)/.dev
+install: $(VENV)/.runtime fonts
+install-dev: $(VENV)/.dev fonts
+
+## The CJK font travelers embed (TRAVELER_CJK_FONT; Debian's package, nothing downloaded at run time).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts:
+	test -f $(CJK_FONT) || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null)
 
 ## Serve the demo on http://127.0.0.1:$(PORT): SQLite, tasks in-process, demo data loaded.
 run: install
@@ -38,8 +43,12 @@ serve: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+## poppler-utils (pdffonts, pdftotext) for the traveler PDF tests.
+pdftools:
+	command -v pdffonts >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
+
 ## The whole suite on a throwaway PostgreSQL and Redis (started and removed by scripts/with-services).
-test: install-dev browser
+test: install-dev browser pdftools
 	scripts/with-services $(PY) -m pytest -p no:cacheprovider -q
 
 lint: install-dev

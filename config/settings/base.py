@@ -207,3 +207,7 @@ LOGGING = {
 # The configurator's search budget per configure call, in search steps (bom/configurator/budget.py):
 # past it the call answers 503 `configurator_budget`; publishing refuses a product that would.
 CONFIGURATOR_SEARCH_BUDGET = env_int("CONFIGURATOR_SEARCH_BUDGET", 1_000_000)
+
+# The CJK TrueType font travelers embed (a subset) for Chinese text: Debian's fonts-wqy-microhei,
+# which `make install` installs (production/travelers.py; a .ttc's first face is used).
+TRAVELER_CJK_FONT = env_str("TRAVELER_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
