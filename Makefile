@@ -23,7 +23,8 @@ install-dev: $(VENV)/.dev fonts
 ## The CJK font travelers embed (TRAVELER_CJK_FONT; Debian's package, nothing downloaded at run time).
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 fonts:
-	test -f $(CJK_FONT) || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null)
+	@test -f $(CJK_FONT) || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else echo "Travelers need Debian's fonts-wqy-microhei: sudo apt-get install fonts-wqy-microhei" >&2; fi; }
 
 ## Serve the demo on http://127.0.0.1:$(PORT): SQLite, tasks in-process, demo data loaded.
 run: install
