@@ -69,6 +69,7 @@ class OrderEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=40)
     message = models.CharField(max_length=300)
+    notified_at = models.DateTimeField(null=True, blank=True, help_text="When the customer was e-mailed about it.")
 
     class Meta:
         ordering = ["at", "id"]

@@ -10,6 +10,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,13 +27,25 @@ from config.errors import (
 )
 from config.transactions import retry_on_conflict
 from orders.models import IdempotencyKey, Order, OrderEvent, OrderLine
-from outbox.services import outbox_enqueue
+from outbox.services import outbox_enqueue, outbox_enqueue_many
 from production import services as production
 from production.selectors import estimate_ship_date
 
 logger = logging.getLogger(__name__)
 S = Order.Status
 RELEASE_TASK = "orders.release"
+NOTIFY_TASK = "orders.notify_customer"
+# The events a customer is e-mailed about, with the mail's subject.
+MILESTONE_SUBJECTS = {
+    "submitted": "we have your order",
+    "confirmed": "your order is confirmed",
+    "material_reserved": "all material has arrived",
+    "in_production": "your order is being made",
+    "completed": "your order is ready to ship",
+    "shipped": "your order is on its way",
+    "on_hold": "we are checking your order",
+    "cancelled": "your order is cancelled",
+}
 
 # The order's state machine: what each status may become.
 TRANSITIONS: dict[str, set[str]] = {
@@ -52,7 +66,32 @@ def _transition(order: Order, to: str, *, kind: str, message: str, code: str = "
         )
     order.status = to
     order.save(update_fields=["status", "updated_at"])
-    OrderEvent.objects.create(order=order, kind=kind, message=message)
+    _notify([OrderEvent.objects.create(order=order, kind=kind, message=message)])
+
+
+def _notify(events: Sequence[OrderEvent]) -> None:
+    """E-mail the customer about the milestones among these events, after commit (the outbox)."""
+    outbox_enqueue_many(task=NOTIFY_TASK, args_list=[[e.pk] for e in events if e.kind in MILESTONE_SUBJECTS])
+
+
+def order_event_notify(*, event_id: int) -> bool:
+    """E-mail the customer about one milestone of their order, once; False when there was nothing
+    to send (already sent, no address, not a milestone). The mark is set after the mail is handed
+    to the mail server, so a crash in between sends it again rather than never."""
+    event = OrderEvent.objects.select_related("order__customer").filter(pk=event_id, notified_at__isnull=True).first()
+    if event is None or event.kind not in MILESTONE_SUBJECTS:
+        return False
+    order, email = event.order, event.order.customer.email
+    if email:
+        link = f"{settings.SITE_URL.rstrip('/')}/orders/{order.number}/"
+        send_mail(
+            subject=f"{order.number}: {MILESTONE_SUBJECTS[event.kind]}",
+            message=f"{event.message}\n\nFollow your order: {link}\n",
+            from_email=None,
+            recipient_list=[email],
+        )
+    OrderEvent.objects.filter(pk=event.pk).update(notified_at=timezone.now())
+    return bool(email)
 
 
 def _digest(lines: Sequence[Mapping[str, Any]], note: str) -> str:
@@ -171,7 +210,7 @@ def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str)
         )
         for i, c in enumerate(configured)
     )
-    OrderEvent.objects.create(order=order, kind="submitted", message=f"Order {order.number} received.")
+    _notify([OrderEvent.objects.create(order=order, kind="submitted", message=f"Order {order.number} received.")])
     _release_request(order.pk)
     return order
 
@@ -356,7 +395,9 @@ def order_complete_if_done(*, order_line_id: int) -> None:
 def orders_note_material_arrived(*, order_line_ids: list[int]) -> None:
     """Tell each customer whose order got its last material (one event per order, in bulk)."""
     order_ids = sorted(set(OrderLine.objects.filter(pk__in=order_line_ids).values_list("order_id", flat=True)))
-    OrderEvent.objects.bulk_create(
-        OrderEvent(order_id=order_id, kind="material_reserved", message="All material for your order has arrived.")
-        for order_id in order_ids
+    _notify(
+        OrderEvent.objects.bulk_create(
+            OrderEvent(order_id=order_id, kind="material_reserved", message="All material for your order has arrived.")
+            for order_id in order_ids
+        )
     )

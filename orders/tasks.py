@@ -22,3 +22,9 @@ def release_pending_orders_task() -> int:
     for order_id in pending:
         services.order_release(order_id=order_id)
     return len(pending)
+
+
+@shared_task(name=services.NOTIFY_TASK, **RETRY)
+def notify_customer_task(event_id: int) -> bool:
+    """E-mail the customer about a milestone of their order (once)."""
+    return services.order_event_notify(event_id=event_id)

@@ -48,6 +48,19 @@ def outbox_enqueue(*, task: str, args: Sequence[Any] = (), coalesce_key: str | N
     transaction.on_commit(outbox_flush)
 
 
+def outbox_enqueue_many(*, task: str, args_list: Sequence[Sequence[Any]]) -> None:
+    """Send `task(*args)` for each args after the caller's transaction commits: one INSERT for all."""
+    if not args_list:
+        return
+    messages = Message.objects.bulk_create([Message(task=task, args=list(args)) for args in args_list])
+
+    def send_all() -> None:
+        for message in messages:
+            _send_committed(message)
+
+    transaction.on_commit(send_all)
+
+
 def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
     """Hand waiting messages to the broker; returns how many went. A message that cannot be sent
     stays for the next flush (after every commit that enqueues, and periodically)."""

@@ -211,3 +211,20 @@ CONFIGURATOR_SEARCH_BUDGET = env_int("CONFIGURATOR_SEARCH_BUDGET", 1_000_000)
 # The CJK TrueType font travelers embed (a subset) for Chinese text: Debian's fonts-wqy-microhei,
 # which `make install` installs (production/travelers.py; a .ttc's first face is used).
 TRAVELER_CJK_FONT = env_str("TRAVELER_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+# E-mail to customers at each milestone of their order: printed to the console unless an SMTP
+# server is configured (EMAIL_HOST). SITE_URL makes the links in those mails.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "C2B Factory <orders@c2b.example>")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -24,16 +24,17 @@ from tests.factories import suit_spec
 pytestmark = pytest.mark.usefixtures("demo")
 
 # Pinned: idempotency lookup, product version, order insert + number, lines, event, key, the release
-# request (outbox), savepoints.
-PLACEMENT_QUERIES = 10
+# request and the customer's "we have your order" mail (outbox), savepoints.
+PLACEMENT_QUERIES = 11
 # Pinned: a one-line order whose material is in stock. Order lock and lines; item ids and lock;
 # production order lookup and insert; work centers and operations; item ids and requirements;
 # levels under that lock, earmarks, reserve UPDATE, ledger insert, requirements UPDATE; started
-# operations, status UPDATE; promised date, status, event; the re-plan request (outbox);
+# operations, status UPDATE; promised date, status, event; the re-plan request and the customer's
+# "confirmed" mail (outbox);
 # savepoints. (Item ids are looked up by SKU twice: constant, but redundant.)
-RELEASE_QUERIES = 23
+RELEASE_QUERIES = 24
 # Pinned: the same order when stock is short: no reservation writes, one "awaiting material" event.
-RELEASE_WAITING_QUERIES = 19
+RELEASE_WAITING_QUERIES = 20
 
 
 def synthetic_product(slug: str, bom_lines: int, *, prefix: str = "SYN", stock: str = "1000") -> None:

@@ -22,10 +22,10 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 # Pinned: waiting ids, their lock, requirements, item lock; reserve UPDATE, ledger insert,
 # requirements UPDATE; started operations, status UPDATE; order lines and events of the orders
-# served; the re-plan request (outbox); savepoints. (The ledger insert is sent in batches of 2,000
+# served and their mails; the re-plan request (outbox); savepoints. (The ledger insert is sent in batches of 2,000
 # rows, so a run that writes more than 2,000 ledger rows costs one more query per further 2,000:
 # not reached here.)
-ALLOCATION_QUERIES = 14
+ALLOCATION_QUERIES = 15
 
 
 def waiting_orders(count: int, bom_lines: int) -> list[ProductionOrder]:
