@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import is_customer, page_requires, sees_all_orders
 from bom import selectors as catalog
 from config.errors import ConfiguratorBudgetExceeded, DomainError, NotFound, SpecInvalid
+from config.pagination import page_of
 from orders import selectors, services
 
 
@@ -152,8 +153,8 @@ def place_order(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_orders(request: HttpRequest) -> HttpResponse:
-    """A customer's own orders (planners and staff see all)."""
-    return render(request, "shop/orders.html", {"orders": selectors.order_list_for(request.user)[:200]})
+    """A customer's own orders (planners and staff see all), newest first, a page at a time."""
+    return render(request, "shop/orders.html", {"page_obj": page_of(request, selectors.order_list_for(request.user))})
 
 
 @login_required

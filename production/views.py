@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_operator, is_staff, page_requires
+from config.pagination import page_of
 from production import selectors
 
 
@@ -17,8 +18,10 @@ def _shop_floor(user: object) -> bool:
 @page_requires(_shop_floor, "Only operators, planners and staff may see the queue.")
 @require_GET
 def queue_page(request: HttpRequest) -> HttpResponse:
-    """Operators, planners and staff: the open production orders in planned sequence, and the load."""
+    """Operators, planners and staff: the open production orders in planned sequence (a page at a
+    time), and the load."""
     tz = selectors.factory_tz()
+    page = page_of(request, selectors.queue_list())
     queue = [
         {
             "po": po,
@@ -27,13 +30,14 @@ def queue_page(request: HttpRequest) -> HttpResponse:
                          and selectors.ship_date_after(po.planned_finish) > po.promised_date),
             "finish": po.planned_finish.astimezone(tz) if po.planned_finish else None,
         }
-        for po in selectors.queue_list()[:500]
+        for po in page.object_list
     ]  # fmt: skip
     return render(
         request,
         "planner/queue.html",
         {
             "queue": queue,
+            "page_obj": page,
             "work_centers": selectors.work_center_list(),
         },
     )

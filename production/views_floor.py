@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_operator, is_staff, page_requires
 from config.errors import DomainError, NotFound
+from config.pagination import page_of
 from production import selectors, services
 from production.forms import OperationFinishForm
 from production.models import Operation, WorkCenter
@@ -33,12 +34,12 @@ def floor_home(request: HttpRequest) -> HttpResponse:
 @floor_only
 @require_GET
 def station_page(request: HttpRequest, code: str) -> HttpResponse:
-    """Operators, planners, staff: a station's open operations in planned order."""
+    """Operators, planners, staff: a station's open operations in planned order, a page at a time."""
     work_center = WorkCenter.objects.filter(code=code).first()
     if work_center is None:
         raise Http404("There is no such work center.")
-    operations = selectors.work_center_operations(work_center)[:200]
-    return render(request, "floor/station.html", {"work_center": work_center, "operations": operations})
+    page = page_of(request, selectors.work_center_operations(work_center))
+    return render(request, "floor/station.html", {"work_center": work_center, "page_obj": page})
 
 
 @login_required
