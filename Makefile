@@ -20,10 +20,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
-## Serve the demo on http://127.0.0.1:$(PORT): SQLite, tasks in-process, demo data loaded.
+## Serve the demo on http://127.0.0.1:$(PORT): SQLite, tasks in-process, demo data and orders loaded.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_orders
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The production shape: gunicorn + Celery worker and beat, on DATABASE_URL and CELERY_BROKER_URL,
