@@ -26,10 +26,11 @@ fonts:
 	@test -f $(CJK_FONT) || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
 	  else echo "Travelers need Debian's fonts-wqy-microhei: sudo apt-get install fonts-wqy-microhei" >&2; fi; }
 
-## Serve the demo on http://127.0.0.1:$(PORT): SQLite, tasks in-process, demo data loaded.
+## Serve the demo on http://127.0.0.1:$(PORT): SQLite, tasks in-process, demo data and orders loaded.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_orders
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The production shape: gunicorn + Celery worker and beat, on DATABASE_URL and CELERY_BROKER_URL,

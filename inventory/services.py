@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Value, When
+from django.db.models.functions import Round
 
 from config.errors import IdempotencyKeyReused, InvalidInput, InvalidTransition, NotFound
 from config.transactions import retry_on_conflict
@@ -31,14 +32,25 @@ def stock_lock(*, item_ids: list[int]) -> None:
 
 
 def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
-    """One UPDATE for all items: field = field + delta (per item)."""
+    """One UPDATE for all items: field = field + delta (per item), rounded to the field's places.
+
+    The rounding matters on SQLite (`make run`), which adds decimals as binary floats: without it
+    5.36 + 0.72 - 5.36 - 0.72 leaves -2e-16 and the CHECK reserved >= 0 refuses a backflush. On
+    PostgreSQL's exact numeric it changes nothing.
+    """
+    places = Item._meta.get_field(field).decimal_places  # type: ignore[union-attr]
+    quantity = DecimalField(max_digits=16, decimal_places=places)
     Item.objects.filter(pk__in=list(deltas)).update(
         **{
-            field: F(field)
-            + Case(
-                *[When(pk=pk, then=Value(delta)) for pk, delta in deltas.items()],
-                default=Value(Decimal("0")),
-                output_field=DecimalField(max_digits=16, decimal_places=4),
+            field: Round(
+                F(field)
+                + Case(
+                    *[When(pk=pk, then=Value(delta)) for pk, delta in deltas.items()],
+                    default=Value(Decimal("0")),
+                    output_field=quantity,
+                ),
+                places,
+                output_field=quantity,
             )
         }
     )
