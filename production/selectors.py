@@ -258,3 +258,18 @@ def reserved_by_item() -> dict[int, Decimal]:
     (closed orders hold nothing). Registered with inventory.ports for `inventory_check`."""
     rows = MaterialRequirement.objects.values("item_id").annotate(held=Sum(F("reserved") - F("consumed")))
     return {row["item_id"]: row["held"] for row in rows if row["held"]}
+
+
+def operation_start_refusal(operation: Operation, po: ProductionOrder) -> tuple[str, str] | None:
+    """Why this operation cannot start now, as (code, message for the operator), or None when it
+    can. operation_start asks under its lock; the station page asks to show Start or the reason."""
+    if po.status == ProductionOrder.Status.CANCELLED:
+        return "order_cancelled", "The order of this operation was cancelled."
+    if operation.status != Operation.Status.PENDING:
+        return "already_started", "This operation has already been started."
+    if po.status == ProductionOrder.Status.AWAITING_MATERIAL:
+        return "material_missing", "The material for this order is not all reserved yet."
+    open_before = sorted(p.name for p in operation.predecessors.all() if p.status != Operation.Status.DONE)
+    if open_before:
+        return "predecessors_open", f"Finish {', '.join(open_before)} first."
+    return None

@@ -27,7 +27,7 @@ from production import signals
 from production.allocation import Demand, allocate
 from production.models import MaterialRequirement, Operation, PlanRun, ProductionOrder, WorkCenter
 from production.scheduling import Job, Op, schedule_forward
-from production.selectors import LOAD_CACHE_KEY, calendar_of
+from production.selectors import LOAD_CACHE_KEY, calendar_of, operation_start_refusal
 
 Status = ProductionOrder.Status
 logger = logging.getLogger(__name__)
@@ -265,15 +265,10 @@ def operation_start(*, operation_id: int, user: Any) -> Operation:
     """Start an operation (and re-plan). Raises InvalidTransition (409) with code order_cancelled,
     already_started, material_missing or predecessors_open."""
     operation, po = _locked_operation(operation_id)
-    if po.status == Status.CANCELLED:
-        raise InvalidTransition("The order of this operation was cancelled.", code="order_cancelled")
-    if operation.status != Operation.Status.PENDING:
-        raise InvalidTransition("This operation has already been started.", code="already_started")
-    if po.status == Status.AWAITING_MATERIAL:
-        raise InvalidTransition("The material for this order is not all reserved yet.", code="material_missing")
-    open_before = list(operation.predecessors.exclude(status=Operation.Status.DONE).values_list("key", flat=True))
-    if open_before:
-        raise InvalidTransition(f"Finish {', '.join(sorted(open_before))} first.", code="predecessors_open")
+    refusal = operation_start_refusal(operation, po)
+    if refusal is not None:
+        code, message = refusal
+        raise InvalidTransition(message, code=code)
     now = timezone.now()
     operation.status = Operation.Status.IN_PROGRESS
     operation.started_at = now

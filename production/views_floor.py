@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_operator, is_staff, page_requires
+from bom import selectors as catalog
 from config.errors import DomainError, NotFound
 from config.pagination import page_of
 from production import selectors, services
@@ -60,15 +61,29 @@ def production_order_page(request: HttpRequest, number: str) -> HttpResponse:
 def operation_page(request: HttpRequest, operation_id: int) -> HttpResponse:
     """Operators, planners, staff: the operation a traveler's code names, with its actions."""
     operation = (
-        Operation.objects.select_related("production_order__order_line__order", "work_center")
+        Operation.objects.select_related(
+            "production_order__order_line__order",
+            "production_order__order_line__product_version__product",
+            "work_center",
+        )
         .prefetch_related("predecessors")
         .filter(pk=operation_id)
         .first()
     )
     if operation is None:
         raise Http404("There is no such operation.")
-    materials = operation.production_order.materials.filter(operation_key=operation.key).select_related("item")
-    return render(request, "floor/operation.html", {"op": operation, "materials": materials})
+    po = operation.production_order
+    line = po.order_line
+    materials = po.materials.filter(operation_key=operation.key).select_related("item")
+    context = {
+        "op": operation,
+        "materials": materials,
+        "product_name": line.product_version.product.name,
+        # what to make, from the order's frozen snapshot: measurements, fabric, monogram...
+        "spec_rows": catalog.spec_display(line.product_version, line.spec),
+        "start_refusal": selectors.operation_start_refusal(operation, po) if operation.status == "pending" else None,
+    }
+    return render(request, "floor/operation.html", context)
 
 
 @login_required

@@ -48,7 +48,7 @@ def test_a_refused_action_says_why_and_changes_nothing(client, operator, po):
     client.force_login(operator)
     cut = Operation.objects.get(production_order=po, key="cut")
     page = client.post(f"/floor/operations/{cut.pk}/start/", follow=True)
-    assert "Finish pattern first" in page.content.decode()
+    assert "Finish Draft pattern first" in page.content.decode()
     assert Operation.objects.get(pk=cut.pk).status == "pending"
     bad = client.post(f"/floor/operations/{cut.pk}/finish/", {"scrap_quantity": "lots"}, follow=True)
     assert "Scrap must be a number" in bad.content.decode()
@@ -105,3 +105,23 @@ def test_finishing_with_a_scrap_that_is_no_quantity_says_why_and_changes_nothing
     assert (after.status, after.scrap_quantity, after.finished_at) == ("in_progress", before.scrap_quantity, None)
     assert list(Item.objects.order_by("pk").values_list("on_hand", "reserved")) == stock
     assert LedgerEntry.objects.count() == ledger
+
+
+def test_the_operation_page_shows_what_to_make_from_the_snapshot_in_the_customers_words(client, operator, po):
+    # given an operator who scanned the traveler of a suit with a Chinese monogram
+    client.force_login(operator)
+    cut = Operation.objects.get(production_order=po, key="cut")
+    page = client.get(f"/floor/operations/{cut.pk}/").content.decode()
+    # then the page names the product and shows the spec as the customer chose it
+    assert "Made-to-measure suit" in page and "× mtm-suit" not in page
+    assert "王 W.L." in page and "Navy wool" in page and "Chest" in page
+
+
+def test_start_is_offered_only_when_the_operation_is_ready_and_otherwise_says_why(client, operator, po):
+    client.force_login(operator)
+    first = Operation.objects.filter(production_order=po).order_by("sequence").first()
+    cut = Operation.objects.get(production_order=po, key="cut")
+    ready = client.get(f"/floor/operations/{first.pk}/").content.decode()
+    waiting = client.get(f"/floor/operations/{cut.pk}/").content.decode()
+    assert 'id="start"' in ready and 'id="not-ready"' not in ready
+    assert 'id="start"' not in waiting and "Not ready to start: Finish Draft pattern first." in waiting
