@@ -11,4 +11,6 @@ def role_flags(request: HttpRequest) -> dict[str, Any]:
     return {
         "is_planner": roles.is_planner(user) or roles.is_staff(user),
         "is_operator": roles.is_operator(user) or roles.is_staff(user),
+        # customers see their own orders, planners and staff all; an operator has none to see
+        "sees_orders": roles.is_customer(user) or roles.sees_all_orders(user),
     }

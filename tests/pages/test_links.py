@@ -145,3 +145,10 @@ def test_the_queue_links_the_floor_page_for_all_and_the_customer_order_for_plann
     client.force_login(planner)
     assert f'href="/orders/{order.number}/"' in client.get("/planner/").content.decode()
     assert f'href="/orders/{order.number}/"' in client.get(f"/floor/orders/{po.number}/").content.decode()
+
+
+def test_the_orders_link_is_shown_to_those_who_have_orders_to_see(client, customer, operator, planner):
+    for user, shown in ((customer, True), (planner, True), (operator, False)):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        assert ('href="/orders/"' in page) is shown, user
