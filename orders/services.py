@@ -57,6 +57,8 @@ TRANSITIONS: dict[str, set[str]] = {
     S.SHIPPED: set(),
     S.CANCELLED: set(),
 }
+# Before production starts (whether it has started is checked against the operations too).
+CANCELLABLE = (S.SUBMITTED, S.ON_HOLD, S.CONFIRMED)
 
 
 def _transition(order: Order, to: str, *, kind: str, message: str, code: str = "invalid_transition") -> None:
@@ -353,9 +355,7 @@ def _order_cancel_once(order: Order) -> Order:
         raise _ProductionAppeared  # released meanwhile: its production orders must be locked first
     if order.status == S.CANCELLED:
         raise InvalidTransition("This order is already cancelled.", code="not_cancellable")
-    if order.status not in (S.SUBMITTED, S.ON_HOLD, S.CONFIRMED) or not production.production_orders_cancellable(
-        order_line_ids=line_ids
-    ):
+    if order.status not in CANCELLABLE or not production.production_orders_cancellable(order_line_ids=line_ids):
         raise InvalidTransition(
             "This order can no longer be cancelled: production has started.", code="not_cancellable"
         )

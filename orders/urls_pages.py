@@ -12,4 +12,5 @@ urlpatterns = [
     path("orders/<code:number>/", views.order_page, name="order"),
     path("orders/<code:number>/cancel/", views.cancel_order, name="cancel-order"),
     path("orders/<code:number>/release/", views.release_held_order, name="release-held-order"),
+    path("orders/<code:number>/ship/", views.ship_order, name="ship-order"),
 ]

@@ -15,6 +15,7 @@ from bom import selectors as catalog
 from config.errors import ConfiguratorBudgetExceeded, DomainError, NotFound, SpecInvalid
 from config.pagination import page_of
 from orders import selectors, services
+from orders.models import Order
 
 
 def _spec_from_form(data: Any, options: list[dict[str, Any]]) -> dict[str, Any]:
@@ -166,7 +167,14 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     lines = [(line, catalog.spec_display(line.product_version, line.spec)) for line in order.lines.all()]
-    return render(request, "shop/order.html", {"order": order, "lines": lines})
+    context = {
+        "order": order,
+        "lines": lines,
+        "can_cancel": order.status in services.CANCELLABLE
+        and (order.customer_id == request.user.pk or request.user.is_staff),
+        "can_ship": order.status == Order.Status.COMPLETED and sees_all_orders(request.user),
+    }
+    return render(request, "shop/order.html", context)
 
 
 @login_required
@@ -195,6 +203,22 @@ def release_held_order(request: HttpRequest, number: str) -> HttpResponse:
         order = selectors.order_get_for(request.user, number=number)
         services.order_hold_release(order=order, user=request.user)
         messages.success(request, f"Order {number} is released again.")
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("shop:order", number=number)
+
+
+@login_required
+@page_requires(sees_all_orders, "Only planners and staff mark orders shipped.")
+@require_POST
+def ship_order(request: HttpRequest, number: str) -> HttpResponse:
+    """Planners and staff mark a completed order shipped."""
+    try:
+        order = selectors.order_get_for(request.user, number=number)
+        services.order_ship(order=order, user=request.user)
+        messages.success(request, f"Order {number} is shipped.")
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except DomainError as exc:

@@ -43,7 +43,7 @@ def queue_list() -> QuerySet[ProductionOrder]:
     """Open production orders in planned sequence, with the operations needed to show the next one."""
     return (
         ProductionOrder.objects.filter(status__in=ProductionOrder.OPEN_STATUSES)
-        .select_related("order_line__order")
+        .select_related("order_line__order", "order_line__product_version__product")
         .prefetch_related(
             Prefetch("operations", queryset=Operation.objects.select_related("work_center").order_by("sequence"))
         )

@@ -6,4 +6,5 @@ app_name = "planner"
 
 urlpatterns = [
     path("", views.queue_page, name="queue"),
+    path("orders/<code:number>/priority/", views.priority_action, name="priority"),
 ]
