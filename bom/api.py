@@ -1,6 +1,8 @@
 from typing import Any
 
+from django.utils.decorators import method_decorator
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.vary import vary_on_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
@@ -28,6 +30,11 @@ def request_language(request: Request) -> str:
     return EN
 
 
+# The answers depend on the request's language: caches keep one per Accept-Language.
+by_language = method_decorator(vary_on_headers("Accept-Language"), name="dispatch")
+
+
+@by_language
 class ProductListApi(ListAPIView):
     """Anyone may browse the published products."""
 
@@ -41,6 +48,7 @@ class ProductListApi(ListAPIView):
         return {**super().get_serializer_context(), "language": request_language(self.request)}
 
 
+@by_language
 class ProductDetailApi(APIView):
     """Anyone may read a product's current published version and its options."""
 
@@ -51,6 +59,7 @@ class ProductDetailApi(APIView):
         return Response(selectors.product_describe(slug=slug, language=request_language(request)))
 
 
+@by_language
 class ProductConfigureApi(APIView):
     """Anyone may configure: errors, valid domains, price, BOM, routing, footprint, ship date."""
 

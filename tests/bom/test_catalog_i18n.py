@@ -160,3 +160,15 @@ def test_simplified_chinese_variants_are_answered_in_chinese(anon, header):
     described = anon.get("/api/v1/products/mtm-suit/", HTTP_ACCEPT_LANGUAGE=header).json()
     assert described["name"] == "量体定制西装" and described["options"][0]["label"] == "面料"
     assert not LATIN.search(described["options"][0]["choices"][0]["label"])
+
+
+def test_answers_vary_by_accept_language(anon):
+    # the three answers depend on the language: a cache must keep them apart
+    responses = [
+        anon.get("/api/v1/products/", **ZH),
+        anon.get("/api/v1/products/mtm-suit/", **ZH),
+        anon.post("/api/v1/products/mtm-suit/configure/", {"spec": {}}, format="json", **ZH),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        assert "Accept-Language" in response.headers.get("Vary", ""), response.headers
