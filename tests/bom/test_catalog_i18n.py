@@ -124,7 +124,7 @@ def test_a_conflicting_suit_gives_chinese_reasons(anon):
     assert messages and all(_zh(m) for m in messages), messages
     assert any("青果领只能配单排一粒扣上衣" in m for m in messages)
     excluded = answer["domains"]["lapel"]["excluded"]
-    assert excluded["shawl"].startswith("青果领只能配单排一粒扣上衣。（您已选择 上衣款式：单排两粒扣）"), excluded
+    assert excluded["shawl"].startswith("青果领只能配单排一粒扣上衣。（您已选择上衣款式：单排两粒扣）"), excluded
     assert all(_zh(reason) for domain in answer["domains"].values() for reason in domain.get("excluded", {}).values())
 
 
