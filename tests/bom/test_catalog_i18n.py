@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bom.models import Option, Product, ProductVersion
-from bom.services import PublishRefused, catalog_load_file
+from bom.selectors import version_get_published
+from bom.services import PublishRefused, catalog_load_file, version_create_draft, version_publish
 from tests.factories import suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -172,3 +173,17 @@ def test_answers_vary_by_accept_language(anon):
     for response in responses:
         assert response.status_code == 200
         assert "Accept-Language" in response.headers.get("Vary", ""), response.headers
+
+
+def test_a_draft_copy_keeps_the_translations(anon):
+    # given the published suit, edited as a draft copy and published again
+    current = version_get_published(slug="mtm-suit")
+    draft = version_create_draft(from_version=current)
+    version_publish(version=draft)
+    # then the new version answers in Chinese as the old one did
+    assert Option.objects.get(version=draft, key="fabric").translations == {
+        "label": {"zh-Hans": "面料"},
+        "group": {"zh-Hans": "面辅料"},
+    }
+    described = anon.get("/api/v1/products/mtm-suit/", **ZH).json()
+    assert described["version"] == draft.number and described["options"][0]["label"] == "面料"
