@@ -20,6 +20,8 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     currency = models.CharField(max_length=3, default="CNY")
     is_active = models.BooleanField(default=True, help_text="Shown in the shop.")
+    # Other languages of its customer-facing texts: {"label": {"zh-Hans": "..."}} (docs/CATALOG.md).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -97,6 +99,8 @@ class Option(VersionPart):
     max_length = models.PositiveIntegerField(null=True, blank=True)
     allowed = models.CharField(max_length=200, blank=True, help_text="Regex character class body.")
     allowed_label = models.CharField(max_length=200, blank=True)
+    # Other languages of its customer-facing texts: {"label": {"zh-Hans": "..."}} (docs/CATALOG.md).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta(VersionPart.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="option_key_unique")]
@@ -111,6 +115,8 @@ class Choice(models.Model):
     value = models.CharField(max_length=60)
     label = models.CharField(max_length=200)
     price_delta = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Other languages of its customer-facing texts: {"label": {"zh-Hans": "..."}} (docs/CATALOG.md).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -125,6 +131,8 @@ class Rule(VersionPart):
     key = models.CharField(max_length=60, validators=[key_validator])
     expr = models.TextField(help_text="Must hold for a valid configuration.")
     message = models.CharField(max_length=300, help_text="Shown to the customer when it does not.")
+    # Other languages of its customer-facing texts: {"label": {"zh-Hans": "..."}} (docs/CATALOG.md).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta(VersionPart.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="rule_key_unique")]
@@ -139,6 +147,8 @@ class PriceAdder(VersionPart):
     label = models.CharField(max_length=200)
     when = models.TextField(blank=True)
     amount = models.TextField(help_text="Formula of the amount added to the price.")
+    # Other languages of its customer-facing texts: {"label": {"zh-Hans": "..."}} (docs/CATALOG.md).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta(VersionPart.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="price_key_unique")]

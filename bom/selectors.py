@@ -11,10 +11,11 @@ from bom import ports
 from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
 from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
 from bom.configurator.budget import SearchBudgetExceeded, metered
-from bom.models import Choice, Option, ProductVersion
+from bom.configurator.i18n import EN, join, pick
+from bom.models import Choice, Option, Product, ProductVersion
 from config.errors import NotFound
 
-_engines: dict[tuple[int, Any], CompiledProduct] = {}
+_engines: dict[tuple[int, Any, str], CompiledProduct] = {}
 _engines_lock = Lock()
 
 
@@ -71,7 +72,13 @@ def definition_for(version: ProductVersion) -> dict[str, Any]:
     product = version.product
     options: list[dict[str, Any]] = []
     for opt in version.options.all():
-        entry: dict[str, Any] = {"key": opt.key, "label": opt.label, "type": opt.type, "required": opt.required}
+        shown = opt.translations or {}
+        entry: dict[str, Any] = {
+            "key": opt.key,
+            "label": join(opt.label, shown.get("label")),
+            "type": opt.type,
+            "required": opt.required,
+        }
         for name, value in (
             ("group", opt.group),
             ("help", opt.help),
@@ -81,7 +88,7 @@ def definition_for(version: ProductVersion) -> dict[str, Any]:
             ("allowed_label", opt.allowed_label),
         ):
             if value:
-                entry[name] = value
+                entry[name] = join(value, shown.get(name))
         if opt.default is not None:
             entry["default"] = opt.default
         if opt.type == Option.Type.NUMBER:
@@ -90,19 +97,32 @@ def definition_for(version: ProductVersion) -> dict[str, Any]:
             entry["max_length"] = opt.max_length
         if opt.type == Option.Type.CHOICE:
             entry["choices"] = [
-                {"value": c.value, "label": c.label, "price_delta": str(c.price_delta)} for c in opt.choices.all()
+                {
+                    "value": c.value,
+                    "label": join(c.label, (c.translations or {}).get("label")),
+                    "price_delta": str(c.price_delta),
+                }
+                for c in opt.choices.all()
             ]
         options.append(entry)
     return {
         "slug": product.slug,
-        "name": product.name,
-        "description": product.description,
+        "name": join(product.name, (product.translations or {}).get("name")),
+        "description": join(product.description, (product.translations or {}).get("description")),
         "currency": product.currency,
         "base_price": str(version.base_price),
         "options": options,
-        "rules": [{"key": r.key, "expr": r.expr, "message": r.message} for r in version.rules.all()],
+        "rules": [
+            {"key": r.key, "expr": r.expr, "message": join(r.message, (r.translations or {}).get("message"))}
+            for r in version.rules.all()
+        ],
         "prices": [
-            {"key": p.key, "label": p.label, "amount": p.amount, **({"when": p.when} if p.when else {})}
+            {
+                "key": p.key,
+                "label": join(p.label, (p.translations or {}).get("label")),
+                "amount": p.amount,
+                **({"when": p.when} if p.when else {}),
+            }
             for p in version.price_adders.all()
         ],
         "bom": [_bom_line(b) for b in version.bom_lines.all()],
@@ -151,59 +171,77 @@ def resources_for(definition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def engine_for(version: ProductVersion) -> CompiledProduct:
-    """The compiled configurator of a version. Published versions are compiled once per process
-    with the facts frozen at publish; a draft is compiled afresh with today's facts (preview).
-    Raises CatalogError for a draft that does not compile."""
+def engine_for(version: ProductVersion, language: str = EN) -> CompiledProduct:
+    """The compiled configurator of a version, speaking `language` (bom.configurator.i18n).
+    Published versions are compiled once per process and language with the facts frozen at
+    publish; a draft is compiled afresh with today's facts (preview). Raises CatalogError for a
+    draft that does not compile."""
     if version.status != ProductVersion.Status.DRAFT:
         # Keyed by id and publication time, so a database that reuses ids (SQLite) never gets a
         # stale engine.
-        key = (version.pk, version.published_at)
+        key = (version.pk, version.published_at, language)
         engine = _engines.get(key)
         if engine is not None:
             return engine
-        engine = compile_product(definition_for(version), version.resources)
+        engine = compile_product(definition_for(version), version.resources, language)
     else:
         definition = definition_for(version)
-        engine = _compile_draft(definition, resources_for(definition))
+        engine = _compile_draft(definition, resources_for(definition), language)
     if version.status != ProductVersion.Status.DRAFT:
         with _engines_lock:
-            _engines[(version.pk, version.published_at)] = engine
+            _engines[(version.pk, version.published_at, language)] = engine
     return engine
 
 
-def _compile_draft(definition: dict[str, Any], resources: dict[str, Any]) -> CompiledProduct:
+def _compile_draft(definition: dict[str, Any], resources: dict[str, Any], language: str = EN) -> CompiledProduct:
     """A draft is not yet analysed: its compiling searches are metered like a publish's analysis."""
     limit = settings.CONFIGURATOR_SEARCH_BUDGET or None
     try:
         with metered(None if limit is None else limit * ANALYSIS_BUDGET_FACTOR):
-            return compile_product(definition, resources)
+            return compile_product(definition, resources, language)
     except SearchBudgetExceeded as exc:
         message = f"compiling it needs more than {exc.limit} search steps: simplify the rules or split the product"
         raise CatalogError([Problem("rules", message)]) from exc
 
 
-def product_describe(*, slug: str) -> dict[str, Any]:
-    """API.md's product description: the current published version and its options."""
+def product_text(product: Product, field: str, language: str = EN) -> str:
+    """A product's name or description in `language` (English when it has no translation)."""
+    english = getattr(product, field)
+    return pick(join(english, (product.translations or {}).get(field)), language)
+
+
+def product_describe(*, slug: str, language: str = EN) -> dict[str, Any]:
+    """API.md's product description: the current published version and its options, in `language`."""
     version = version_get_published(slug=slug)
     product = version.product
     return {
         "slug": product.slug,
-        "name": product.name,
-        "description": product.description,
+        "name": product_text(product, "name", language),
+        "description": product_text(product, "description", language),
         "version": version.number,
         "currency": product.currency,
         "base_price": str(version.base_price),
-        "options": engine_for(version).describe_options(),
+        "options": engine_for(version, language).describe_options(),
     }
 
 
 def product_configure(
-    *, slug: str, spec: dict[str, Any], strict: bool = False, quantity: int = 1, prefer: str | None = None
+    *,
+    slug: str,
+    spec: dict[str, Any],
+    strict: bool = False,
+    quantity: int = 1,
+    prefer: str | None = None,
+    language: str = EN,
 ) -> dict[str, Any]:
-    """API.md's configure answer for a (partial) spec on the product's current version."""
+    """API.md's configure answer for a (partial) spec on the product's current version, in `language`."""
     return version_configure(
-        version_get_published(slug=slug), spec=spec, strict=strict, quantity=quantity, prefer=prefer
+        version_get_published(slug=slug),
+        spec=spec,
+        strict=strict,
+        quantity=quantity,
+        prefer=prefer,
+        language=language,
     )
 
 
@@ -214,10 +252,11 @@ def version_configure(
     strict: bool = False,
     quantity: int = 1,
     prefer: str | None = None,
+    language: str = EN,
 ) -> dict[str, Any]:
     """The configure answer on one version (a draft too: admin's preview): `price` per unit, the
     ship date of `quantity` units, and the values `prefer` cleared (CompiledProduct.configure)."""
-    result = engine_for(version).configure(spec, strict=strict, prefer=prefer)
+    result = engine_for(version, language).configure(spec, strict=strict, prefer=prefer)
     answer: dict[str, Any] = {"product": version.product.slug, "version": version.number}
     answer.update({k: v for k, v in result.items() if k != "normalized_spec"})
     ship = ports.estimate_ship_date(result["routing"], quantity) if result["valid"] else None

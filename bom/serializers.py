@@ -3,14 +3,23 @@ from typing import Any
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from bom.configurator.i18n import EN
+from bom.selectors import product_text
+
 
 class ProductSummarySerializer(serializers.Serializer):
     slug = serializers.CharField(source="product.slug")
-    name = serializers.CharField(source="product.name")
-    description = serializers.CharField(source="product.description")
+    name = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="number")
     base_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     currency = serializers.CharField(source="product.currency")
+
+    def get_name(self, version: Any) -> str:
+        return product_text(version.product, "name", self.context.get("language", EN))
+
+    def get_description(self, version: Any) -> str:
+        return product_text(version.product, "description", self.context.get("language", EN))
 
 
 class ConfigureInSerializer(serializers.Serializer):

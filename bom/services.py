@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bom.catalog_source import CatalogSource
 from bom.configurator.analysis import Finding, analyse_definition
+from bom.configurator.i18n import split, text_problems
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
 from bom.selectors import definition_for, engine_for, resources_for
 from config.errors import DomainError
@@ -55,6 +56,21 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _shown(entry: dict[str, Any], field: str, where: str, default: str = "") -> tuple[str, dict[str, str]]:
+    """A customer-facing text as (English, {language: text}); a mapping is checked (docs/CATALOG.md)."""
+    value = entry.get(field)
+    problems = text_problems(value) if isinstance(value, dict) else []
+    if problems:
+        path = f"{where}.{field}" if where else field
+        raise PublishRefused([f"{path}{sub}: {message}" for sub, message in problems])
+    english, translations = split(value)
+    return english or default, translations
+
+
+def _translations(**fields: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {name: texts for name, texts in fields.items() if texts}
+
+
 def _require(entry: dict[str, Any], field: str, where: str) -> Any:
     if field not in entry or entry[field] in (None, ""):
         raise PublishRefused([f"{where}: '{field}' is missing"])
@@ -69,9 +85,13 @@ def version_create_from_definition(
     if not isinstance(definition, dict):
         raise PublishRefused(["the catalog file must hold a mapping at its top level"])
     slug = _require(definition, "slug", "slug")
-    product, _ = Product.objects.get_or_create(slug=slug, defaults={"name": _require(definition, "name", "name")})
-    product.name = _require(definition, "name", "name")
-    product.description = _text(definition.get("description"))
+    _require(definition, "name", "name")
+    name, name_i18n = _shown(definition, "name", "")
+    description, description_i18n = _shown(definition, "description", "")
+    product, _ = Product.objects.get_or_create(slug=slug, defaults={"name": name})
+    product.name = name
+    product.description = description
+    product.translations = _translations(name=name_i18n, description=description_i18n)
     product.currency = _text(definition.get("currency") or "CNY")
     product.save()
     latest = product.versions.order_by("-number").values_list("number", flat=True).first() or 0
@@ -89,31 +109,45 @@ def version_create_from_definition(
     )
     for i, entry in enumerate(definition.get("options") or []):
         where = f"options[{i}]"
+        key = _require(entry, "key", where)
+        label, label_i18n = _shown(entry, "label", where, default=key)
+        group, group_i18n = _shown(entry, "group", where)
+        help_, help_i18n = _shown(entry, "help", where)
+        unit, unit_i18n = _shown(entry, "unit", where)
+        allowed_label, allowed_label_i18n = _shown(entry, "allowed_label", where)
         option = Option.objects.create(
             version=version,
             position=i,
-            key=_require(entry, "key", where),
-            label=_text(entry.get("label") or entry["key"]),
+            key=key,
+            label=label,
             type=_require(entry, "type", where),
-            group=_text(entry.get("group")),
-            help=_text(entry.get("help")),
+            group=group,
+            help=help_,
             required=bool(entry.get("required", entry.get("type") in ("choice", "number"))),
             when=_text(entry.get("when")),
             default=entry.get("default"),
-            unit=_text(entry.get("unit")),
+            unit=unit,
             min_value=_dec(entry.get("min"), where=f"{where}.min", field=Option._meta.get_field("min_value")),
             max_value=_dec(entry.get("max"), where=f"{where}.max", field=Option._meta.get_field("max_value")),
             step=_dec(entry.get("step"), where=f"{where}.step", field=Option._meta.get_field("step")),
             max_length=entry.get("max_length"),
             allowed=_text(entry.get("allowed")),
-            allowed_label=_text(entry.get("allowed_label")),
+            allowed_label=allowed_label,
+            translations=_translations(
+                label=label_i18n, group=group_i18n, help=help_i18n, unit=unit_i18n, allowed_label=allowed_label_i18n
+            ),
         )
+        choices = [
+            (j, choice, *_shown(choice, "label", f"{where}.choices[{j}]", default=str(choice.get("value"))))
+            for j, choice in enumerate(entry.get("choices") or [])
+        ]
         Choice.objects.bulk_create(
             Choice(
                 option=option,
                 position=j,
                 value=str(_require(choice, "value", f"{where}.choices[{j}]")),
-                label=_text(choice.get("label") or choice["value"]),
+                label=label,
+                translations=_translations(label=label_i18n),
                 price_delta=_dec_or(
                     choice.get("price_delta"),
                     where=f"{where}.choices[{j}].price_delta",
@@ -121,28 +155,38 @@ def version_create_from_definition(
                     default="0",
                 ),
             )
-            for j, choice in enumerate(entry.get("choices") or [])
+            for j, choice, label, label_i18n in choices
         )
+    rules = [
+        (i, r, *_shown(r, "message", f"rules[{i}]"), _require(r, "message", f"rules[{i}]"))
+        for i, r in enumerate(definition.get("rules") or [])
+    ]
     Rule.objects.bulk_create(
         Rule(
             version=version,
             position=i,
             key=_require(r, "key", f"rules[{i}]"),
             expr=_require(r, "expr", f"rules[{i}]"),
-            message=_require(r, "message", f"rules[{i}]"),
+            message=message,
+            translations=_translations(message=message_i18n),
         )
-        for i, r in enumerate(definition.get("rules") or [])
+        for i, r, message, message_i18n, _ in rules
     )
+    prices = [
+        (i, p, *_shown(p, "label", f"prices[{i}]", default=str(p.get("key"))))
+        for i, p in enumerate(definition.get("prices") or [])
+    ]
     PriceAdder.objects.bulk_create(
         PriceAdder(
             version=version,
             position=i,
             key=_require(p, "key", f"prices[{i}]"),
-            label=_text(p.get("label") or p["key"]),
+            label=label,
             when=_text(p.get("when")),
             amount=str(_require(p, "amount", f"prices[{i}]")),
+            translations=_translations(label=label_i18n),
         )
-        for i, p in enumerate(definition.get("prices") or [])
+        for i, p, label, label_i18n in prices
     )
     BomLine.objects.bulk_create(
         BomLine(

@@ -17,6 +17,7 @@ from typing import Any
 from bom.configurator.atoms import merge_ranges
 from bom.configurator.compiled import Model, Sol, Support, Unencodable
 from bom.configurator.decimals import fmt
+from bom.configurator.i18n import tr
 from bom.configurator.model import Option
 from bom.configurator.search import (
     Base,
@@ -402,7 +403,9 @@ def explain_all(
         # option of the rule may not apply, the rule may not apply either: search).
         certain = all(not model.roots[model.index[k]] & NA for k in free)
         you_chose = chosen(others, base)
-        message = f"{rule.message} (you chose {you_chose})" if you_chose else rule.message
+        message = rule.message
+        if you_chose:
+            message = tr("{message} (you chose {chosen})", message=rule.message, chosen=you_chose)
         for value in refuted:
             if certain or not solver.feasible(component, {**fixed, option.key: value}):
                 reasons[value] = message
@@ -429,11 +432,13 @@ def _explain_further(
         partial = {o.key: base[o.key] for o in reads if o.key in base}
         partial.update({option.key: value, other.key: base[other.key]})
         if not solver.feasible(component, partial):
-            return f"{other.label} would no longer apply. (you chose {chosen([other], base)})"
+            return tr(
+                "{label} would no longer apply. (you chose {chosen})", label=other.label, chosen=chosen([other], base)
+            )
     keep = minimal_conflict(solver, component, {option.key: value}, base)
     if not keep:
-        return "Not possible in any configuration."
-    return f"Not possible together with {chosen(keep, base)}."
+        return tr("Not possible in any configuration.")
+    return tr("Not possible together with {chosen}.", chosen=chosen(keep, base))
 
 
 def minimal_conflict(

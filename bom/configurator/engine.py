@@ -13,6 +13,7 @@ from bom.configurator import budget as search_budget
 from bom.configurator import domains as compiled_domains
 from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.i18n import EN, speaking, tr
 from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem
 from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
 from bom.configurator.schema import Definition, read_definition
@@ -39,17 +40,18 @@ NON_FIELD = "non_field_errors"
 REQUIRED = "This option is required."
 
 
-def compile_product(definition: Mapping[str, Any], resources: Mapping[str, Any]) -> CompiledProduct:
+def compile_product(definition: Mapping[str, Any], resources: Mapping[str, Any], language: str = EN) -> CompiledProduct:
     """Check a product definition whole and compile it for configuring.
 
     `resources` holds the facts of items, work centers and the grid (docs/CATALOG.md). Raises
     CatalogError listing every problem: schema, expressions, references, cycles, a rule set that
     no configuration satisfies, and formulas that fail on sample valid configurations.
+    The product speaks `language` (bom.configurator.i18n): its texts, reasons and errors.
     """
-    parts = read_definition(definition, resources)
+    parts = read_definition(definition, resources, language)
     if not parts.searchable:
         raise CatalogError(parts.problems)
-    product = CompiledProduct(parts)
+    product = CompiledProduct(parts, language)
     problems = list(parts.problems)
     samples = product._sample_configurations()
     if samples is None:
@@ -73,7 +75,8 @@ class CompiledProduct:
     `warnings` lists what does not stop publishing but an author should know: rules that are not
     linear in the numbers (bom.configurator.analysis reports more)."""
 
-    def __init__(self, parts: Definition) -> None:
+    def __init__(self, parts: Definition, language: str = EN) -> None:
+        self.language = language
         self.slug = parts.slug
         self.name = parts.name
         self.description = parts.description
@@ -177,6 +180,12 @@ class CompiledProduct:
     def _configure(
         self, spec: Mapping[str, object], strict: bool, *, compiled: bool, prefer: str | None = None
     ) -> dict[str, Any]:
+        with speaking(self.language):
+            return self._configure_spoken(spec, strict, compiled=compiled, prefer=prefer)
+
+    def _configure_spoken(
+        self, spec: Mapping[str, object], strict: bool, *, compiled: bool, prefer: str | None = None
+    ) -> dict[str, Any]:
         shared = self._solver(compiled)
         cleared = self._conflicting_with(shared, spec, prefer) if prefer is not None else {}
         if cleared:
@@ -223,7 +232,7 @@ class CompiledProduct:
         if strict or (len(missing) == 1 and not errors):
             for key in missing:
                 if key not in errors:  # a refused value already says what is wrong
-                    errors[key] = [REQUIRED]
+                    errors[key] = [tr(REQUIRED)]
         env = self._final_env(values, given, errors) if complete and not errors else None
         result: dict[str, Any] = {
             "complete": complete,
@@ -245,7 +254,9 @@ class CompiledProduct:
                 result.update(self._build(env))
                 result["valid"] = True
             except BuildError as exc:
-                errors[NON_FIELD] = [f"This configuration cannot be built ({exc.path}: {exc.message})."]
+                errors[NON_FIELD] = [
+                    tr("This configuration cannot be built ({path}: {message}).", path=exc.path, message=exc.message)
+                ]
         result["errors"] = self._ordered(errors)
         return result
 
@@ -295,13 +306,13 @@ class CompiledProduct:
         if spec is None:
             return {}
         if not isinstance(spec, Mapping):
-            errors[NON_FIELD] = ["The spec must be an object of option values."]
+            errors[NON_FIELD] = [tr("The spec must be an object of option values.")]
             return {}
         given: dict[str, object] = {}
         for key, raw in spec.items():
             option = self._by_key.get(key) if isinstance(key, str) else None
             if option is None:
-                errors[str(key)] = ["Unknown option."]
+                errors[str(key)] = [tr("Unknown option.")]
                 continue
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue  # null or an empty field: not set
@@ -329,8 +340,8 @@ class CompiledProduct:
         assert option.when is not None
         reads = [o for o in self._options if o.key in option.when.names and o.key in values]
         if not reads:
-            return "Does not apply to this configuration."
-        return f"Does not apply: you chose {chosen(reads, values)}."
+            return tr("Does not apply to this configuration.")
+        return tr("Does not apply: you chose {chosen}.", chosen=chosen(reads, values))
 
     def _rule_errors(
         self, component: Component, base: Base, mine: Mapping[str, object], errors: dict[str, list[str]]
@@ -383,9 +394,9 @@ class CompiledProduct:
             else:
                 keep = _deletion_filter(solver, component, answer.base.values)
             message = (
-                f"These choices cannot be combined: {chosen(keep, answer.base.values)}."
+                tr("These choices cannot be combined: {chosen}.", chosen=chosen(keep, answer.base.values))
                 if keep
-                else "No valid configuration is possible with these choices."
+                else tr("No valid configuration is possible with these choices.")
             )
             errors.setdefault(NON_FIELD, []).append(message)
 
@@ -527,38 +538,38 @@ def _clean_value(option: Option, raw: object) -> tuple[object, list[str]]:
     if option.type == "choice":
         listed = ", ".join(map(str, option.values))
         if not isinstance(raw, str):
-            return None, [f"Must be one of: {listed}."]
+            return None, [tr("Must be one of: {listed}.", listed=listed)]
         if raw not in option.values:
-            return None, [f"'{raw}' is not one of: {listed}."]
+            return None, [tr("'{raw}' is not one of: {listed}.", raw=raw, listed=listed)]
         return raw, []
     if option.type == "boolean":
         if not isinstance(raw, bool):
-            return None, ["Must be true or false."]
+            return None, [tr("Must be true or false.")]
         return raw, []
     if option.type == "number":
         number = to_decimal(raw) if not isinstance(raw, Decimal) or raw.is_finite() else None
         if number is None:
-            return None, ["Must be a number."]
+            return None, [tr("Must be a number.")]
         assert option.min is not None and option.max is not None and option.step is not None
         if number < option.min:
-            return None, [f"Must be at least {fmt(option.min)}."]
+            return None, [tr("Must be at least {value}.", value=fmt(option.min))]
         if number > option.max:
-            return None, [f"Must be at most {fmt(option.max)}."]
+            return None, [tr("Must be at most {value}.", value=fmt(option.max))]
         steps = (number - option.min) / option.step
         # Snap to the grid value itself, so equal numbers are the same value everywhere after.
         if steps != steps.to_integral_value() or option.values[int(steps)] != number:
-            return None, [f"Must be in steps of {fmt(option.step)}."]
+            return None, [tr("Must be in steps of {value}.", value=fmt(option.step))]
         return option.values[int(steps)], []
     if not isinstance(raw, str):
-        return None, ["Must be text."]
+        return None, [tr("Must be text.")]
     text = raw.strip()
     if not text:
         return None, []
     messages = []
     if option.max_length is not None and len(text) > option.max_length:
-        messages.append(f"At most {option.max_length} characters.")
+        messages.append(tr("At most {count} characters.", count=option.max_length))
     if option.allowed is not None and not option.allowed.fullmatch(text):
-        messages.append(f"Only {option.allowed_label} are allowed.")
+        messages.append(tr("Only {allowed} are allowed.", allowed=option.allowed_label))
     return text, messages
 
 

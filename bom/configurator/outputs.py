@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from bom.configurator.decimals import fmt, quantize
+from bom.configurator.i18n import tr
 from bom.configurator.model import BomLine, Item, Operation, Option, PriceAdder, WorkCenter
 from bom.expressions import Expression, ExpressionError, MissingValue
 
@@ -102,7 +103,7 @@ def priced(
         rows.append({"label": label, "amount": str(shown)})
         listed += shown
     if total != listed:
-        rows.append({"label": ROUNDING, "amount": str(total - listed)})
+        rows.append({"label": tr(ROUNDING), "amount": str(total - listed)})
     return total, rows
 
 
@@ -131,12 +132,12 @@ def price_parts(
     """What the price adds up, before rounding: ("Base price", base), ("<Option>: <choice>", delta)
     for each chosen choice with a non-zero delta, (label, amount) for each adder whose `when` holds
     and whose amount is not zero."""
-    parts = [(BASE_PRICE, base_price)]
+    parts = [(tr(BASE_PRICE), base_price)]
     for option in options:
         if option.type == "choice" and option.key in env:
             for choice in option.choices:
                 if choice.value == env[option.key] and choice.price_delta:
-                    parts.append((f"{option.label}: {choice.label}", choice.price_delta))
+                    parts.append((tr("{label}: {value}", label=option.label, value=choice.label), choice.price_delta))
     for adder in adders:
         if _holds(adder.when, env, f"prices[{adder.index}].when"):
             amount = _amount(adder.amount, env, f"prices[{adder.index}].amount", limit=MAX_PRICE, negative_ok=True)

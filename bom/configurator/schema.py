@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.i18n import EN, pick, text_problems
 from bom.configurator.model import (
     ANY_TEXT,
     UNSET,
@@ -80,14 +81,16 @@ class Definition:
     searchable: bool = True
 
 
-def read_definition(definition: Mapping[str, Any], resources: Mapping[str, Any]) -> Definition:
-    """Read and check `definition` against `resources`; problems are collected, not raised."""
-    return _Reader(resources).read(definition)
+def read_definition(definition: Mapping[str, Any], resources: Mapping[str, Any], language: str = EN) -> Definition:
+    """Read and check `definition` against `resources`; problems are collected, not raised.
+    Customer-facing texts are read in `language` (English where they have no translation)."""
+    return _Reader(resources, language).read(definition)
 
 
 class _Reader:
-    def __init__(self, resources: Mapping[str, Any]) -> None:
+    def __init__(self, resources: Mapping[str, Any], language: str = EN) -> None:
         self.resources = resources if isinstance(resources, Mapping) else {}
+        self.language = language
         self.out = Definition()
         self.names: dict[str, NameInfo] = {}
         self.operation_keys: set[str] = set()
@@ -128,6 +131,16 @@ class _Reader:
             self.problem(f"{path}.{name}", f"must be text, not {_kind(value)}")
             return default
         return value
+
+    def shown(self, entry: dict[str, Any], name: str, path: str, default: str = "") -> str:
+        """A customer-facing text: plain (English) or `{en: ..., zh-Hans: ...}`, in the reader's language."""
+        value = entry.get(name, default)
+        if isinstance(value, Mapping):
+            problems = text_problems(value)
+            for sub, message in problems:
+                self.problem(f"{path}.{name}{sub}", message)
+            return default if problems else pick(value, self.language)
+        return self.text(entry, name, path, default)
 
     def key(self, entry: dict[str, Any], path: str, pattern: re.Pattern[str], seen: set[str]) -> str | None:
         value = entry.get("key")
@@ -215,8 +228,8 @@ class _Reader:
         if slug and not SLUG.match(slug):
             self.problem("slug", f"{slug!r} is not a valid slug (lower-case letters, digits and -)")
         out.slug = slug
-        out.name = self.text(top, "name", "definition")
-        out.description = self.text(top, "description", "definition")
+        out.name = self.shown(top, "name", "definition")
+        out.description = self.shown(top, "description", "definition")
         out.currency = self.text(top, "currency", "definition")
         if out.currency and not CURRENCY.match(out.currency):
             self.problem("currency", f"{out.currency!r} is not a currency code like CNY")
@@ -280,7 +293,7 @@ class _Reader:
 
     def read_option(self, index: int, fields: dict[str, Any], path: str, key: str) -> Option | None:
         type_ = fields["type"]
-        label = self.text(fields, "label", path)
+        label = self.shown(fields, "label", path)
         required = fields.get("required", type_ in ("choice", "number"))
         if not isinstance(required, bool):
             self.problem(f"{path}.required", "must be true or false")
@@ -292,8 +305,8 @@ class _Reader:
             "label": label,
             "type": type_,
             "required": required,
-            "group": self.text(fields, "group", path),
-            "help": self.text(fields, "help", path),
+            "group": self.shown(fields, "group", path),
+            "help": self.shown(fields, "help", path),
             "when": when,
         }
         specific = getattr(self, f"read_{type_}")(fields, path)
@@ -337,7 +350,7 @@ class _Reader:
             delta = self.decimal(
                 cf.get("price_delta", "0"), f"{cpath}.price_delta", places=2, limit=MONEY_LIMIT
             ) or Decimal(0)
-            choices.append(Choice(value, self.text(cf, "label", cpath, value), delta))
+            choices.append(Choice(value, self.shown(cf, "label", cpath, value), delta))
         if not choices:
             return None
         values = tuple(c.value for c in choices)
@@ -356,7 +369,7 @@ class _Reader:
         low = self.decimal(fields["min"], f"{path}.min", **GRID_BOUNDS) if "min" in fields else None
         high = self.decimal(fields["max"], f"{path}.max", **GRID_BOUNDS) if "max" in fields else None
         step = self.decimal(fields.get("step", "1"), f"{path}.step", **GRID_BOUNDS)
-        unit = self.text(fields, "unit", path)
+        unit = self.shown(fields, "unit", path)
         if low is None or high is None or step is None:
             return None
         ok = True
@@ -396,7 +409,7 @@ class _Reader:
             self.problem(f"{path}.max_length", "must be a whole number of at least 1")
             max_length = DEFAULT_MAX_LENGTH
         allowed_source = self.text(fields, "allowed", path)
-        allowed_label = self.text(fields, "allowed_label", path)
+        allowed_label = self.shown(fields, "allowed_label", path)
         allowed = None
         if allowed_source:
             if re.search(r"(?<!\\)[\[\]]", allowed_source):
@@ -486,7 +499,7 @@ class _Reader:
                 continue
             key = self.key(fields, path, OPTION_KEY, seen)
             expression = self.expr(fields["expr"], f"{path}.expr", "boolean") if "expr" in fields else None
-            message = self.text(fields, "message", path)
+            message = self.shown(fields, "message", path)
             if key is None or expression is None or not message:
                 continue
             if not expression.names:
@@ -507,7 +520,7 @@ class _Reader:
             amount = self.expr(fields["amount"], f"{path}.amount", "number") if "amount" in fields else None
             if key is None or amount is None or ("when" in fields and when is None):
                 continue
-            self.out.prices.append(PriceAdder(i, key, self.text(fields, "label", path), when, amount))
+            self.out.prices.append(PriceAdder(i, key, self.shown(fields, "label", path), when, amount))
 
     # -- routing ---------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ import networkx as nx
 
 from bom.configurator.budget import meter
 from bom.configurator.decimals import fmt
+from bom.configurator.i18n import tr
 from bom.configurator.model import ANY_TEXT, UNSET, Option, Rule
 from bom.expressions import ExpressionError, MissingValue
 
@@ -312,14 +313,16 @@ def value_label(option: Option, value: object) -> str:
     if option.type == "choice":
         return option.choice_labels.get(str(value), str(value))
     if option.type == "boolean":
-        return "yes" if value else "no"
+        return tr("yes") if value else tr("no")
     if option.type == "number":
         return f"{fmt(value)} {option.unit}".strip()  # type: ignore[arg-type]
-    return f"'{value}'" if value else "none"
+    return f"'{value}'" if value else tr("none")
 
 
 def chosen(options: Iterable[Option], values: Mapping[str, object]) -> str:
-    return ", ".join(f"{o.label}: {value_label(o, values[o.key])}" for o in options if o.key in values)
+    return tr(", ").join(
+        tr("{label}: {value}", label=o.label, value=value_label(o, values[o.key])) for o in options if o.key in values
+    )
 
 
 def explain(solver: Solver, component: Component, option: Option, value: object, base: Mapping[str, object]) -> str:
@@ -334,7 +337,9 @@ def explain(solver: Solver, component: Component, option: Option, value: object,
             component, partial
         ):
             you_chose = chosen(others, base)
-            return f"{rule.message} (you chose {you_chose})" if you_chose else rule.message
+            if not you_chose:
+                return rule.message
+            return tr("{message} (you chose {chosen})", message=rule.message, chosen=you_chose)
     for other in component.whens_reading[option.key]:
         if other.key not in base:
             continue
@@ -343,7 +348,9 @@ def explain(solver: Solver, component: Component, option: Option, value: object,
         partial = {o.key: base[o.key] for o in reads if o.key in base}
         partial.update({option.key: value, other.key: base[other.key]})
         if not solver.feasible(component, partial):
-            return f"{other.label} would no longer apply. (you chose {chosen([other], base)})"
+            return tr(
+                "{label} would no longer apply. (you chose {chosen})", label=other.label, chosen=chosen([other], base)
+            )
     # No single rule explains it: the smallest set of the customer's values that together do.
     keep = [o for o in component.options if o.key in base and o.key != option.key]
     for candidate in list(keep):
