@@ -167,8 +167,11 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     lines = [(line, catalog.spec_display(line.product_version, line.spec)) for line in order.lines.all()]
+    if request.headers.get("HX-Request") and request.GET.get("part") == "tracker":
+        return render(request, "shop/_tracker.html", {"order": order, "progress": selectors.order_progress(order)})
     context = {
         "order": order,
+        "progress": selectors.order_progress(order),
         "lines": lines,
         "can_cancel": order.status in services.CANCELLABLE
         and (order.customer_id == request.user.pk or request.user.is_staff),
