@@ -1,16 +1,32 @@
 """The planner's pages."""
 
+import uuid
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_operator, is_planner, is_staff, page_requires
 from config.errors import DomainError, NotFound
-from config.pagination import page_of
+from config.pagination import PAGE_ROWS, page_of
+from inventory import services as inventory_services
+from inventory.models import MAX_QUANTITY, PurchaseOrder, Receipt
 from production import selectors, services
+from production.models import MaterialRequirement, ProductionOrder
+
+SUPPLIER_MAX_LENGTH = PurchaseOrder._meta.get_field("supplier").max_length or 200
+REFERENCE_MAX_LENGTH = Receipt._meta.get_field("reference").max_length or 100
 
 
 def _shop_floor(user: object) -> bool:
@@ -70,3 +86,184 @@ def priority_action(request: HttpRequest, number: str) -> HttpResponse:
             messages.error(request, exc.message)
     page = request.POST.get("page", "")
     return redirect(reverse("planner:queue") + (f"?page={page}" if page.isdigit() else ""))
+
+
+# Shortages and purchase orders: what is short, for which orders, by when; order it; receive it.
+
+PURCHASE_DECIMALS = 4  # PurchaseOrder.quantity's decimal places
+
+
+def _purchase_quantity(raw: str) -> Decimal | None:
+    """A quantity in purchase units typed into a form: a finite number above zero with at most
+    four decimals and below MAX_QUANTITY, or None."""
+    try:
+        number = Decimal(raw.strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number <= 0 or number >= MAX_QUANTITY:
+        return None
+    if number != number.quantize(Decimal(1).scaleb(-PURCHASE_DECIMALS)):
+        return None
+    return number
+
+
+def _plain(quantity: Decimal) -> str:
+    """A quantity without trailing zeros or exponent: 3, 2.5."""
+    return format(quantity.normalize(), "f")
+
+
+def _waiting_by_item(**items: Any) -> dict[int, list[str]]:
+    """The production orders waiting for each item the filter names (highest priority, earliest
+    promise first)."""
+    waiting: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        MaterialRequirement.objects.filter(
+            **items,
+            production_order__status=ProductionOrder.Status.AWAITING_MATERIAL,
+            reserved__lt=F("quantity"),
+        )
+        .order_by("-production_order__priority", "production_order__promised_date", "production_order_id")
+        .values_list("item_id", "production_order__number")
+    )
+    for item_id, number in rows:
+        if number not in waiting[item_id]:
+            waiting[item_id].append(number)
+    return waiting
+
+
+def _shortages_url(request: HttpRequest) -> str:
+    """Back to the shortages page, on the pages of its two lists the form was sent from."""
+    pages = {key: request.POST.get(key, "") for key in ("page", "po_page")}
+    query = urlencode({key: value for key, value in pages.items() if value.isdigit()})
+    return reverse("planner:shortages") + (f"?{query}" if query else "")
+
+
+@login_required
+@page_requires(_plans, "Only planners and staff may see shortages and purchase orders.")
+@require_GET
+def shortages_page(request: HttpRequest) -> HttpResponse:
+    """Planners and staff: what waiting production orders lack, net of stock and open purchase
+    orders, with a form to order it; and the open purchase orders, with a form to receive them."""
+    today = timezone.localdate()
+    page = page_of(request, selectors.shortage_list())
+    shortages = []
+    for row in page.object_list:
+        needed_by = row["needed_by"]
+        shortages.append({
+            **row,
+            "expected_date": needed_by if needed_by and needed_by > today else today + timedelta(days=7),
+        })  # fmt: skip
+    purchases = Paginator(
+        PurchaseOrder.objects.filter(status__in=PurchaseOrder.OPEN_STATUSES)
+        .select_related("item")
+        .order_by("expected_date", "id"),
+        PAGE_ROWS,
+    ).get_page(request.GET.get("po_page"))
+    waiting = _waiting_by_item(item_id__in={purchase.item_id for purchase in purchases.object_list})
+    open_purchases = [
+        {
+            "po": purchase,
+            "uom": purchase.item.purchase_uom or purchase.item.uom,
+            "ordered": _plain(purchase.quantity),
+            "received": _plain(purchase.received_quantity),
+            "open": _plain(purchase.open_quantity),
+            "waiting": waiting[purchase.item_id],
+            "key": uuid.uuid4(),  # the receive form's Idempotency-Key: a double submit counts once
+        }
+        for purchase in purchases.object_list
+    ]
+    return render(
+        request,
+        "planner/shortages.html",
+        {"shortages": shortages, "page_obj": page, "purchases": open_purchases, "po_page_obj": purchases},
+    )
+
+
+@login_required
+@page_requires(_plans, "Only planners and staff may order material.")
+@require_POST
+def purchase_order_create_action(request: HttpRequest) -> HttpResponse:
+    """Planners and staff order a short item from a supplier, in its purchase unit."""
+    sku = request.POST.get("sku", "").strip()
+    supplier = request.POST.get("supplier", "").strip()
+    raw_quantity = request.POST.get("quantity", "")
+    quantity = _purchase_quantity(raw_quantity)
+    raw_date = request.POST.get("expected_date", "").strip()
+    try:
+        expected_date = date.fromisoformat(raw_date)
+    except ValueError:
+        expected_date = None
+    if not supplier or len(supplier) > SUPPLIER_MAX_LENGTH:
+        messages.error(request, f"Name the supplier (at most {SUPPLIER_MAX_LENGTH} characters).")
+    elif quantity is None:
+        messages.error(
+            request,
+            f"The quantity must be a number above zero with at most {PURCHASE_DECIMALS} decimals, "
+            f"not '{raw_quantity[:20]}'.",
+        )
+    elif expected_date is None:
+        messages.error(request, f"The expected date must be a date such as 2026-12-31, not '{raw_date[:20]}'.")
+    else:
+        try:
+            purchase = inventory_services.purchase_order_create(
+                sku=sku, supplier=supplier, quantity=quantity, expected_date=expected_date, user=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            uom = purchase.item.purchase_uom or purchase.item.uom
+            messages.success(
+                request,
+                f"{purchase.number}: {purchase.quantity} {uom} of {purchase.item.sku} ordered from "
+                f"{purchase.supplier}, expected {purchase.expected_date:%Y-%m-%d}.",
+            )
+    return redirect(_shortages_url(request))
+
+
+@login_required
+@page_requires(_plans, "Only planners and staff may receive purchase orders.")
+@require_POST
+def purchase_order_receive_action(request: HttpRequest, number: str) -> HttpResponse:
+    """Planners and staff receive (part of) a purchase order; the orders waiting for its item are
+    served. The form's Idempotency-Key makes a double submit count once."""
+    raw_quantity = request.POST.get("quantity", "")
+    quantity = _purchase_quantity(raw_quantity)
+    reference = request.POST.get("reference", "").strip()
+    if quantity is None:
+        messages.error(
+            request,
+            f"The quantity must be a number above zero with at most {PURCHASE_DECIMALS} decimals, "
+            f"not '{raw_quantity[:20]}'.",
+        )
+    elif len(reference) > REFERENCE_MAX_LENGTH:
+        messages.error(request, f"The reference may have at most {REFERENCE_MAX_LENGTH} characters.")
+    else:
+        waiting_before = _waiting_by_item(item__purchase_orders__number=number)
+        before = [po for pos in waiting_before.values() for po in pos]
+        try:
+            receipt = inventory_services.purchase_order_receive(
+                number=number,
+                quantity=quantity,
+                reference=reference,
+                user=request.user,
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except NotFound as exc:
+            raise Http404(str(exc)) from exc
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            # With tasks in-process the waiting orders are served by now; with a worker, shortly.
+            item = receipt.item
+            still = _waiting_by_item(item_id=item.pk)[item.pk]
+            served = [po for po in before if po not in still]
+            waiting = [po for po in before if po in still]
+            text = f"Received {receipt.quantity.quantize(item.quantum)} {item.uom} of {item.sku} on {number}."
+            if served:
+                text += f" Now reserved for {', '.join(served)}."
+            if waiting:
+                text += f" Waiting for it, being re-allocated: {', '.join(waiting)}."
+            if not before:
+                text += " No production order was waiting for it."
+            messages.success(request, text)
+    return redirect(_shortages_url(request))
