@@ -273,3 +273,61 @@ def operation_start_refusal(operation: Operation, po: ProductionOrder) -> tuple[
     if open_before:
         return "predecessors_open", f"Finish {', '.join(open_before)} first."
     return None
+
+
+GANTT_DAYS = 5
+GANTT_MAX_BARS = 1500
+
+
+def gantt(*, now: datetime | None = None, days: int = GANTT_DAYS) -> dict[str, Any]:
+    """The plan at a glance: per work center, its operations placed over the next `days` days from
+    the start of today (factory time), as bars with their position in the window (0..1), what was
+    done as planned or as it really ran, and each day's planned minutes against the center's
+    capacity. Late production orders are marked."""
+    tz = factory_tz()
+    now = (now or timezone.now()).astimezone(tz)
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=days)
+    span = (end - start).total_seconds()
+    ops = list(
+        Operation.objects.filter(
+            production_order__status__in=ProductionOrder.OPEN_STATUSES + (ProductionOrder.Status.DONE,),
+            planned_start__lt=end,
+            planned_end__gt=start,
+        )
+        .select_related("production_order", "work_center")
+        .order_by("work_center__code", "planned_start")[:GANTT_MAX_BARS]
+    )
+    centers = {wc.pk: wc for wc in WorkCenter.objects.all()}
+    rows: dict[int, dict[str, Any]] = {
+        pk: {"center": wc, "bars": [], "load": [0.0] * days}
+        for pk, wc in sorted(centers.items(), key=lambda i: i[1].code)
+    }
+    for op in ops:
+        po = op.production_order
+        begin = op.started_at or op.planned_start
+        finish = op.finished_at or op.planned_end
+        if begin is None or finish is None:
+            continue
+        if op.status == Operation.Status.IN_PROGRESS:
+            finish = max(finish, now)  # still running: it lasts at least until now
+        left = max(0.0, (begin - start).total_seconds() / span)
+        right = min(1.0, (finish - start).total_seconds() / span)
+        late = bool(po.planned_finish and po.promised_date and ship_date_after(po.planned_finish) > po.promised_date)
+        rows[op.work_center_id]["bars"].append(
+            {"op": op, "po": po, "x": round(left * 100, 3), "w": round(max(right - left, 0.002) * 100, 3), "late": late}
+        )
+        day = int((max(begin, start) - start).total_seconds() // 86400)
+        if 0 <= day < days:
+            rows[op.work_center_id]["load"][day] += float(op.duration_minutes)
+    for row in rows.values():
+        capacity = row["center"].capacity * row["center"].minutes_per_day
+        row["load"] = [
+            {"minutes": round(m), "percent": round(100 * m / capacity) if capacity else 0} for m in row["load"]
+        ]
+    return {
+        "days": [(start + timedelta(days=i)).date() for i in range(days)],
+        "rows": list(rows.values()),
+        "now_x": round((now - start).total_seconds() / span * 100, 3),
+        "truncated": len(ops) == GANTT_MAX_BARS,
+    }

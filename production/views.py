@@ -58,8 +58,38 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "page_obj": page,
             "work_centers": selectors.work_center_list(),
+            "gantt": _gantt_svg(selectors.gantt()),
         },
     )
+
+
+GANTT_LABEL_W, GANTT_CHART_W, GANTT_ROW_H, GANTT_TOP = 150, 850, 26, 28
+
+
+def _gantt_svg(plan: dict) -> dict:
+    """Coordinates for the board's SVG (viewBox 1000 wide): one row per work center, bars at
+    their share of the window, a line a day, a line for now."""
+    days = plan["days"]
+    rows = []
+    for i, row in enumerate(plan["rows"]):
+        y = GANTT_TOP + i * GANTT_ROW_H
+        bars = [
+            {**bar, "sx": round(GANTT_LABEL_W + bar["x"] * GANTT_CHART_W / 100, 2),
+             "sw": round(bar["w"] * GANTT_CHART_W / 100, 2), "y": y + 4}
+            for bar in row["bars"]
+        ]  # fmt: skip
+        rows.append({**row, "y": y, "label_y": y + 17, "bars": bars})
+    day_w = GANTT_CHART_W / len(days)
+    return {
+        **plan,
+        "rows": rows,
+        "height": GANTT_TOP + len(rows) * GANTT_ROW_H + 4,
+        "day_lines": [
+            {"x": round(GANTT_LABEL_W + d * day_w, 2), "label_x": round(GANTT_LABEL_W + d * day_w + 4, 2), "day": day}
+            for d, day in enumerate(days)
+        ],
+        "now_sx": round(GANTT_LABEL_W + plan["now_x"] * GANTT_CHART_W / 100, 2),
+    }
 
 
 def _plans(user: object) -> bool:
