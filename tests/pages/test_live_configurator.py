@@ -7,8 +7,10 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from django.template.loader import render_to_string
 
 from bom import selectors as catalog
+from orders.views import _option_rows
 from tests.factories import suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -129,3 +131,36 @@ def test_fields_say_what_describes_them_which_are_required_and_which_are_wrong(c
     monogram = re.search(r'<input type="text" name="monogram"[^>]*>', html)
     assert monogram and "aria-required" not in monogram.group(0) and "aria-invalid" not in monogram.group(0)
     assert 'aria-live="polite"' in html
+
+
+def test_an_htmx_request_past_the_search_budget_loads_the_whole_page_that_says_so(client, settings):
+    # given a budget far too small for the suit
+    settings.CONFIGURATOR_SEARCH_BUDGET = 20
+    # when htmx asks for the part that changes
+    response = client.get(URL, {"fabric": "wool-navy", "prefer": "fabric"}, **HX)
+    # then nothing is swapped in: the browser loads the spec's page, which says why (503)
+    assert response.status_code == 204 and response.content == b""
+    assert response["HX-Redirect"] == URL + "?fabric=wool-navy&prefer=fabric"
+    page = client.get(response["HX-Redirect"])
+    assert page.status_code == 503 and "search budget" in page.content.decode()
+
+
+def test_only_a_value_no_choice_makes_possible_is_disabled():
+    # given a lapel whose 'shawl' is ruled out by the jacket and whose 'peak' no choice allows
+    lapel = {
+        "key": "lapel",
+        "label": "Lapel",
+        "type": "choice",
+        "required": True,
+        "choices": [{"value": v, "label": v.title(), "price_delta": "0.00"} for v in ("notch", "peak", "shawl")],
+    }
+    excluded = {"peak": "Peak lapels are not made.", "shawl": "A shawl lapel needs one button."}
+    result = {"errors": {}, "applicable": ["lapel"], "domains": {"lapel": {"choices": ["notch"], "excluded": excluded}}}
+    impossible = {"lapel": {"choices": ["notch", "shawl"], "excluded": {"peak": "Peak lapels are not made."}}}
+    # when the option is shown
+    (row,) = _option_rows({"options": [lapel]}, {}, result, impossible)
+    html = render_to_string("shop/_configure_option.html", {"o": row, "product": {"currency": "CNY"}})
+    # then shawl can be chosen (it would clear the jacket), peak cannot
+    assert '<option value="shawl">' in html and '<option value="peak" disabled>' in html
+    assert "<strong>Peak</strong> is not available: Peak lapels are not made." in html
+    assert "<strong>Shawl</strong> does not go with your choices: A shawl lapel needs one button." in html
