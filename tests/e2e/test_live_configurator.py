@@ -109,3 +109,22 @@ def test_choices_and_measurements_update_the_page_in_place(live_server, page):
     page.reload()
     assert page.input_value("select[name=lapel]") == "shawl"
     assert page.input_value("input[name=chest_cm]") == "125"
+    # and back shows the choices before: a double-breasted jacket with peak lapels
+    page.go_back()
+    page.wait_for_function("document.querySelector('select[name=lapel]').value === 'peak'")
+    assert page.input_value("select[name=jacket]") == "db6"
+
+
+def test_a_choice_keeps_the_scroll_position(live_server, page):
+    page.set_viewport_size({"width": 1280, "height": 600})
+    page.goto(f"{live_server.url}/products/mtm-suit/")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("() => { window.__swaps = 0; document.addEventListener('htmx:after:swap', () => window.__swaps++); }")
+    page.locator("select[name=pleats]").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 150)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+    page.focus("select[name=pleats]")  # as a keyboard user would have it
+    choose(page, "pleats", "single")
+    assert page.evaluate("window.scrollY") == scrolled
+    assert page.evaluate("document.activeElement.id") == "f-pleats"
