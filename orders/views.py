@@ -61,7 +61,7 @@ def _value_label(option: dict[str, Any], value: Any) -> str:
     """A value in the customer's words: a choice's label, Yes/No, a number with its unit."""
     if option["type"] == "choice":
         return next((c["label"] for c in option.get("choices", []) if c["value"] == value), str(value))
-    if option["type"] == "boolean" or str(value).lower() in ("true", "false"):
+    if option["type"] == "boolean" or isinstance(value, bool):
         return "Yes" if str(value).lower() == "true" else "No"
     if option["type"] == "number" and option.get("unit"):
         return f"{value} {option['unit']}"
