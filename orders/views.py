@@ -2,12 +2,14 @@
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_customer, page_requires, sees_all_orders
@@ -38,41 +40,93 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/home.html", {"versions": catalog.product_list_published()})
 
 
-def _configured(slug: str, spec: dict[str, Any], *, strict: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Configure, first dropping values of options that no longer apply (the customer turned
-    trousers off: the pleats they had chosen go, as they would on a paper order form)."""
-    result = catalog.product_configure(slug=slug, spec=spec, strict=strict)
-    stale = [key for key in spec if key not in result["applicable"]]
+def _configured(
+    slug: str, spec: dict[str, Any], *, strict: bool, prefer: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Configure, keeping the value of `prefer` (the option just set) and dropping the earlier
+    choices it conflicts with (listed in `cleared`), then the values of options that no longer
+    apply (the customer turned trousers off: the pleats they had chosen go, as they would on a
+    paper order form)."""
+    result = catalog.product_configure(slug=slug, spec=spec, strict=strict, prefer=prefer)
+    cleared = result["cleared"]
+    stale = [key for key in spec if key in cleared or key not in result["applicable"]]
     if stale:
         spec = {k: v for k, v in spec.items() if k not in stale}
         result = catalog.product_configure(slug=slug, spec=spec, strict=strict)
+        result["cleared"] = cleared
     return spec, result
 
 
-def _option_rows(described: dict[str, Any], spec: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]]:
+def _value_label(option: dict[str, Any], value: Any) -> str:
+    """A value in the customer's words: a choice's label, Yes/No, a number with its unit."""
+    if option["type"] == "choice":
+        return next((c["label"] for c in option.get("choices", []) if c["value"] == value), str(value))
+    if option["type"] == "boolean" or isinstance(value, bool):
+        return "Yes" if str(value).lower() == "true" else "No"
+    if option["type"] == "number" and option.get("unit"):
+        return f"{value} {option['unit']}"
+    return str(value)
+
+
+def _cleared_notice(described: dict[str, Any], result: dict[str, Any], spec: dict[str, Any], prefer: str | None) -> str:
+    """'We cleared Jacket (Six-button double-breasted): it does not go with Lapel: Shawl.' or ''."""
+    if not result["cleared"]:
+        return ""
+    by_key = {option["key"]: option for option in described["options"]}
+    names = [
+        f"{by_key[key]['label']} ({_value_label(by_key[key], value)})"
+        for key, value in result["cleared"].items()
+        if key in by_key
+    ]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "it does" if len(names) == 1 else "they do"
+    if prefer in by_key and prefer in spec:
+        chosen = f"{by_key[prefer]['label']}: {_value_label(by_key[prefer], spec[prefer])}"
+        return f"We cleared {listed}: {verb} not go with {chosen}."
+    return f"We cleared {listed}: {verb} not go with your last choice."
+
+
+def _option_rows(
+    described: dict[str, Any], spec: dict[str, Any], result: dict[str, Any], impossible: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Each option with its value, errors, domain and the values ruled out and why. A value ruled
+    out by earlier choices stays selectable (choosing it clears them); only a value that no
+    choice makes possible (`impossible`: the domains of the empty spec) is disabled."""
     # While the spec has errors, they say what to change; listing every value they rule out in
     # every other option would only bury them.
     show_exclusions = not result["errors"]
     rows = []
     for option in described["options"]:
-        domain = result["domains"].get(option["key"]) or {}
-        labels = {c["value"]: c["label"] for c in option.get("choices", [])}
+        key = option["key"]
+        domain = result["domains"].get(key) or {}
         excluded = domain.get("excluded", {}) if show_exclusions else {}
+        never = {_form_value(value) for value in (impossible.get(key) or {}).get("excluded", {})}
+        errors = result["errors"].get(key, [])
         rows.append(
             {
                 **option,
-                "applies": option["key"] in result["applicable"],
-                "value": spec.get(option["key"], option.get("default")),
-                "errors": result["errors"].get(option["key"], []),
+                "applies": key in result["applicable"],
+                "value": spec.get(key, option.get("default")),
+                "errors": errors,
                 "domain": domain,
-                "excluded_values": set(excluded),
+                "excluded_values": {_form_value(value) for value in excluded},
+                "impossible_values": never,
                 "excluded": [
-                    {
-                        "label": labels.get(value, {"true": "Yes", "false": "No"}.get(str(value).lower(), value)),
-                        "why": why,
-                    }
+                    {"label": _value_label(option, value), "why": why, "impossible": _form_value(value) in never}
                     for value, why in excluded.items()
                 ],
+                "required": option.get("required", True),
+                "describedby": " ".join(
+                    f"{part}-{key}"
+                    for part, present in (
+                        ("range", option["type"] == "number"),
+                        ("allowed", option["type"] == "text" and option.get("allowed_label")),
+                        ("help", option.get("help")),
+                        ("err", errors),
+                        ("why", excluded),
+                    )
+                    if present
+                ),
             }
         )
     return rows
@@ -86,33 +140,60 @@ def _grouped(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]
     return list(groups.items())
 
 
+def _form_value(value: Any) -> str:
+    """A value as the configurator form writes it: booleans as 'true'/'false'."""
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def _spec_query(spec: dict[str, Any]) -> str:
+    """The spec as the configurator form's query string."""
+    return urlencode({k: _form_value(v) for k, v in spec.items()})
+
+
 @require_GET
 def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Anyone: every option, what is still possible and why not, the price, the BOM summary."""
+    """Anyone: every option, what is still possible and why not, the price and its breakdown.
+    An htmx request (HX-Request) gets only the part that changes (shop/_configure_live.html)
+    and the spec's URL to push; `prefer` names the option just set, whose conflicting earlier
+    choices are cleared and named."""
     try:
         described = catalog.product_describe(slug=slug)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    live = request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
+    prefer = request.GET.get("prefer") or None
     try:
         spec, result = _configured(
-            slug, _spec_from_form(request.GET, described["options"]), strict=request.GET.get("check") == "1"
+            slug,
+            _spec_from_form(request.GET, described["options"]),
+            strict=request.GET.get("check") == "1",
+            prefer=prefer,
         )
+        impossible = catalog.product_configure(slug=slug, spec={})["domains"]
     except ConfiguratorBudgetExceeded as exc:
+        if live:  # the whole page says so, at the spec's own address
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.get_full_path()
+            return response
         # the search gave up (logged): say so, never show a domain that may be wrong
         context = {"product_name": described["name"], "message": exc.message}
         return render(request, "shop/unavailable.html", context, status=503)
-    return render(
-        request,
-        "shop/configure.html",
-        {
-            "product": described,
-            "groups": _grouped(_option_rows(described, spec, result)),
-            "result": result,
-            "spec": spec,
-            "non_field_errors": result["errors"].get("non_field_errors", []),
-            "idempotency_key": uuid.uuid4(),
-        },
-    )
+    spec_url = f"{request.path}?{_spec_query(spec)}" if spec else request.path
+    context = {
+        "product": described,
+        "groups": _grouped(_option_rows(described, spec, result, impossible)),
+        "result": result,
+        "spec": spec,
+        "spec_url": spec_url,
+        "cleared_notice": _cleared_notice(described, result, spec, prefer),
+        "non_field_errors": result["errors"].get("non_field_errors", []),
+        "idempotency_key": uuid.uuid4(),
+    }
+    response = render(request, "shop/_configure_live.html" if live else "shop/configure.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    if live:
+        response["HX-Push-Url"] = spec_url
+    return response
 
 
 @login_required

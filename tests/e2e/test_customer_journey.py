@@ -49,9 +49,10 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def choose(page: Page, name: str, value: str) -> None:
-    """Pick a value; the configurator re-configures by reloading with the new spec."""
-    with page.expect_navigation():
-        page.select_option(f"select[name={name}]", value)
+    """Pick a value; the configurator re-configures in place (htmx) and says so by a swap."""
+    before = page.evaluate("window.__swaps")
+    page.select_option(f"select[name={name}]", value)
+    page.wait_for_function(f"window.__swaps > {before}")
 
 
 def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
@@ -62,9 +63,12 @@ def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
     page.fill("input[name=password]", "a-Long-pass-123")
     page.click("button[type=submit]")
     page.wait_for_url("**/products/mtm-suit/")
-    # picks a two-button jacket: the shawl lapel is no longer offered, and the page says why
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("() => { window.__swaps = 0; document.addEventListener('htmx:after:swap', () => window.__swaps++); }")
+    # picks a two-button jacket: the shawl lapel is marked (choosing it would change the jacket),
+    # and the page says why
     choose(page, "jacket", "sb2")
-    assert page.locator("select[name=lapel] option[value=shawl]").is_disabled()
+    assert "changes an earlier choice" in page.locator("select[name=lapel] option[value=shawl]").inner_text()
     assert "one-button" in page.locator("#opt-lapel .excluded").inner_text().lower()
     # fills in the rest
     for name, value in (
@@ -84,11 +88,11 @@ def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
         ("inseam_cm", "82"),
     ):
         page.fill(f"input[name={name}]", value)
-    with page.expect_navigation():
-        page.click("text=Update")
-    # sees the price and the bill of materials, and orders
+    page.press("input[name=inseam_cm]", "Tab")  # the last change updates the page in place
+    page.wait_for_selector("#place-order")
+    # sees the price and how it adds up, and orders
     assert "CNY" in page.locator(".price").inner_text()
-    assert page.locator("text=Bill of materials").is_visible()
+    assert page.locator("#price-breakdown").is_visible()
     page.click("#place-order")
     page.wait_for_url("**/orders/C2B-*/")
     order = Order.objects.get()

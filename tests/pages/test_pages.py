@@ -31,11 +31,11 @@ def test_the_configurator_shows_every_option_and_why_a_value_is_not_offered(clie
     assert "shawl" in html and "one-button" in html.lower()
 
 
-def test_a_complete_configuration_shows_price_and_bom_and_orders(client, customer):
+def test_a_complete_configuration_shows_price_and_its_breakdown_and_orders(client, customer):
     client.force_login(customer)
     page = client.get("/products/mtm-suit/?" + urlencode(form(suit_spec())))
     html = page.content.decode()
-    assert "CNY" in html and "Bill of materials" in html and 'id="place-order"' in html
+    assert "CNY" in html and 'id="price-breakdown"' in html and 'id="place-order"' in html
     response = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": KEY, "quantity": "1"})
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
