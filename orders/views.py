@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_customer, page_requires, sees_all_orders
 from bom import selectors as catalog
+from bom.configurator.engine import REQUIRED
 from config.errors import ConfiguratorBudgetExceeded, DomainError, NotFound, SpecInvalid
 from config.pagination import page_of
 from orders import selectors, services
@@ -94,7 +95,8 @@ def _option_rows(
     choice makes possible (`impossible`: the domains of the empty spec) is disabled."""
     # While the spec has errors, they say what to change; listing every value they rule out in
     # every other option would only bury them.
-    show_exclusions = not result["errors"]
+    # A missing required option says nothing to change, so the exclusions stay (domains narrow).
+    show_exclusions = all(found == [REQUIRED] for found in result["errors"].values())
     rows = []
     for option in described["options"]:
         key = option["key"]
