@@ -1,6 +1,7 @@
 """The customer's pages: the shop, a configurator per product, their orders."""
 
 import uuid
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,19 +42,30 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/home.html", {"versions": catalog.product_list_published()})
 
 
+MAX_QUANTITY = 100  # as an order line (orders.serializers.LineInSerializer)
+
+
+def _quantity(raw: str | None) -> int:
+    """How many the customer wants, from a form field: a whole number from 1 to 100 (1 otherwise)."""
+    try:
+        return max(1, min(MAX_QUANTITY, int(raw or "1")))
+    except ValueError:
+        return 1
+
+
 def _configured(
-    slug: str, spec: dict[str, Any], *, strict: bool, prefer: str | None = None
+    slug: str, spec: dict[str, Any], *, strict: bool, prefer: str | None = None, quantity: int = 1
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Configure, keeping the value of `prefer` (the option just set) and dropping the earlier
     choices it conflicts with (listed in `cleared`), then the values of options that no longer
     apply (the customer turned trousers off: the pleats they had chosen go, as they would on a
     paper order form)."""
-    result = catalog.product_configure(slug=slug, spec=spec, strict=strict, prefer=prefer)
+    result = catalog.product_configure(slug=slug, spec=spec, strict=strict, prefer=prefer, quantity=quantity)
     cleared = result["cleared"]
     stale = [key for key in spec if key in cleared or key not in result["applicable"]]
     if stale:
         spec = {k: v for k, v in spec.items() if k not in stale}
-        result = catalog.product_configure(slug=slug, spec=spec, strict=strict)
+        result = catalog.product_configure(slug=slug, spec=spec, strict=strict, quantity=quantity)
         result["cleared"] = cleared
     return spec, result
 
@@ -164,12 +176,14 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     live = request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
     prefer = request.GET.get("prefer") or None
+    quantity = _quantity(request.GET.get("quantity"))
     try:
         spec, result = _configured(
             slug,
             _spec_from_form(request.GET, described["options"]),
             strict=request.GET.get("check") == "1",
             prefer=prefer,
+            quantity=quantity,
         )
         impossible = catalog.product_configure(slug=slug, spec={})["domains"]
     except ConfiguratorBudgetExceeded as exc:
@@ -180,7 +194,8 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         # the search gave up (logged): say so, never show a domain that may be wrong
         context = {"product_name": described["name"], "message": exc.message}
         return render(request, "shop/unavailable.html", context, status=503)
-    spec_url = f"{request.path}?{_spec_query(spec)}" if spec else request.path
+    query = _spec_query(spec) + (f"&quantity={quantity}" if quantity != 1 else "")
+    spec_url = f"{request.path}?{query.lstrip('&')}" if query else request.path
     context = {
         "product": described,
         "groups": _grouped(_option_rows(described, spec, result, impossible)),
@@ -190,6 +205,8 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         "cleared_notice": _cleared_notice(described, result, spec, prefer),
         "non_field_errors": result["errors"].get("non_field_errors", []),
         "idempotency_key": uuid.uuid4(),
+        "quantity": quantity,
+        "total": (Decimal(result["price"]) * quantity).quantize(Decimal("0.01")) if result["valid"] else None,
     }
     response = render(request, "shop/_configure_live.html" if live else "shop/configure.html", context)
     patch_vary_headers(response, ("HX-Request",))
@@ -209,10 +226,7 @@ def place_order(request: HttpRequest, slug: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     spec = _spec_from_form(request.POST, described["options"])
-    try:
-        quantity = max(1, min(100, int(request.POST.get("quantity", "1"))))
-    except ValueError:
-        quantity = 1
+    quantity = _quantity(request.POST.get("quantity"))
     try:
         order, _ = services.order_place(
             customer=request.user,
