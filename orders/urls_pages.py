@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("products/<slug:slug>/", views.configure_page, name="configure"),
     path("products/<slug:slug>/order/", views.place_order, name="place-order"),
+    path("products/<slug:slug>/profiles/", views.save_profile, name="save-profile"),
     path("orders/", views.my_orders, name="orders"),
     path("orders/<code:number>/", views.order_page, name="order"),
     path("orders/<code:number>/cancel/", views.cancel_order, name="cancel-order"),

@@ -10,10 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_customer, page_requires, sees_all_orders
+from accounts.selectors import profile_get, profile_list
+from accounts.services import profile_create
 from bom import selectors as catalog
 from bom.configurator.engine import REQUIRED
 from config.errors import ConfiguratorBudgetExceeded, DomainError, NotFound, SpecInvalid
@@ -51,6 +54,25 @@ def _quantity(raw: str | None) -> int:
         return max(1, min(MAX_QUANTITY, int(raw or "1")))
     except ValueError:
         return 1
+
+
+def _measurements(described: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec's values of the product's number options: what a measurement profile keeps."""
+    return {o["key"]: spec[o["key"]] for o in described["options"] if o["type"] == "number" and o["key"] in spec}
+
+
+def _profile_measurements(request: HttpRequest, described: dict[str, Any]) -> dict[str, Any]:
+    """The measurements of the customer's saved profile named by `?profile=`, for this product's
+    number options (someone else's profile, or none, gives nothing)."""
+    raw = request.GET.get("profile", "")
+    if not raw.isdigit() or not is_customer(request.user):
+        return {}
+    try:
+        profile = profile_get(owner=request.user, profile_id=int(raw))
+    except NotFound:
+        return {}
+    numbers = {o["key"] for o in described["options"] if o["type"] == "number"}
+    return {key: value for key, value in profile.values.items() if key in numbers}
 
 
 def _configured(
@@ -175,12 +197,15 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     live = request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
-    prefer = request.GET.get("prefer") or None
     quantity = _quantity(request.GET.get("quantity"))
+    form_spec = {**_spec_from_form(request.GET, described["options"]), **_profile_measurements(request, described)}
+    prefer = request.GET.get("prefer") or None
+    if prefer not in form_spec:
+        prefer = None  # the field just changed is not an option with a value (a profile, the quantity)
     try:
         spec, result = _configured(
             slug,
-            _spec_from_form(request.GET, described["options"]),
+            form_spec,
             strict=request.GET.get("check") == "1",
             prefer=prefer,
             quantity=quantity,
@@ -206,6 +231,10 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         "non_field_errors": result["errors"].get("non_field_errors", []),
         "idempotency_key": uuid.uuid4(),
         "quantity": quantity,
+        "customer": is_customer(request.user),
+        "profiles": list(profile_list(owner=request.user)) if is_customer(request.user) else [],
+        "takes_measurements": any(o["type"] == "number" for o in described["options"]),
+        "measurements": _measurements(described, spec),
         "total": (Decimal(result["price"]) * quantity).quantize(Decimal("0.01")) if result["valid"] else None,
     }
     response = render(request, "shop/_configure_live.html" if live else "shop/configure.html", context)
@@ -324,3 +353,26 @@ def ship_order(request: HttpRequest, number: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("shop:order", number=number)
+
+
+@login_required
+@require_POST
+def save_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    """A customer keeps the measurements on the page as a named profile, to start the next order
+    from them."""
+    if not is_customer(request.user):
+        raise PermissionDenied("Only customers keep measurement profiles.")
+    try:
+        described = catalog.product_describe(slug=slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    spec = _spec_from_form(request.POST, described["options"])
+    try:
+        profile = profile_create(
+            owner=request.user, name=request.POST.get("profile_name", ""), values=_measurements(described, spec)
+        )
+        messages.success(request, f"Your measurements are saved as '{profile.name}'.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    query = _spec_query(spec)
+    return redirect(f"{reverse('shop:configure', args=[slug])}{'?' + query if query else ''}")
