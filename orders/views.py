@@ -306,21 +306,29 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "shop/order.html", context)
 
 
-@login_required
-@require_POST
-def cancel_order(request: HttpRequest, number: str) -> HttpResponse:
-    """The owner cancels an order before production starts."""
+def _order_action(
+    request: HttpRequest, number: str, act: Any, done: str, *, owner_or_staff: bool = False
+) -> HttpResponse:
+    """Run one order transition from a page: 404 for an order the user may not act on, the
+    service's refusal as a message, and back to the order page."""
     try:
         order = selectors.order_get_for(request.user, number=number)
-        if order.customer_id != request.user.pk and not request.user.is_staff:
+        if owner_or_staff and order.customer_id != request.user.pk and not request.user.is_staff:
             raise NotFound("There is no such order.")
-        services.order_cancel(order=order, user=request.user)
-        messages.success(request, f"Order {number} is cancelled.")
+        act(order=order, user=request.user)
+        messages.success(request, f"Order {number} {done}.")
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("shop:order", number=number)
+
+
+@login_required
+@require_POST
+def cancel_order(request: HttpRequest, number: str) -> HttpResponse:
+    """The owner (or staff) cancels an order before production starts."""
+    return _order_action(request, number, services.order_cancel, "is cancelled", owner_or_staff=True)
 
 
 @login_required
@@ -328,15 +336,7 @@ def cancel_order(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def release_held_order(request: HttpRequest, number: str) -> HttpResponse:
     """Planners and staff release an order on hold again, once its reason is resolved."""
-    try:
-        order = selectors.order_get_for(request.user, number=number)
-        services.order_hold_release(order=order, user=request.user)
-        messages.success(request, f"Order {number} is released again.")
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("shop:order", number=number)
+    return _order_action(request, number, services.order_hold_release, "is released again")
 
 
 @login_required
@@ -344,15 +344,7 @@ def release_held_order(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def ship_order(request: HttpRequest, number: str) -> HttpResponse:
     """Planners and staff mark a completed order shipped."""
-    try:
-        order = selectors.order_get_for(request.user, number=number)
-        services.order_ship(order=order, user=request.user)
-        messages.success(request, f"Order {number} is shipped.")
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("shop:order", number=number)
+    return _order_action(request, number, services.order_ship, "is shipped")
 
 
 @login_required
