@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test lint bench install install-dev browser fonts pdftools clean
+.PHONY: run serve test lint bench install install-dev browser fonts pdftools screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,8 +49,13 @@ browser:
 pdftools:
 	command -v pdffonts >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
 
+## axe-core for the accessibility checks in the browser tests (npm, pinned by package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 ## The whole suite on a throwaway PostgreSQL and Redis (started and removed by scripts/with-services).
-test: install-dev browser pdftools
+test: install-dev browser pdftools node_modules/.installed
 	scripts/with-services $(PY) -m pytest -p no:cacheprovider -q
 
 lint: install-dev
@@ -62,5 +67,9 @@ lint: install-dev
 bench: install-dev
 	@scripts/with-services $(PY) bench/run_all.py
 
+## The README's screenshots (docs/screenshots/), taken by the browser tests as they walk the journeys.
+screenshots: install-dev browser node_modules/.installed
+	SCREENSHOTS=1 scripts/with-services $(PY) -m pytest -p no:cacheprovider -q tests/e2e
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules
