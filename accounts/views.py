@@ -37,6 +37,8 @@ class LoginView(auth_views.LoginView):
     `POST /api/v1/auth/token/`, so that guessing passwords here is no cheaper than there."""
 
     throttle_scope = "auth"
+    # FormView would take PUT as a POST; a log-in form is only ever shown and posted.
+    http_method_names = ["get", "post", "head", "options"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = ScopedRateThrottle()

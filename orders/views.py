@@ -309,12 +309,13 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
 def _order_action(
     request: HttpRequest, number: str, act: Any, done: str, *, owner_or_staff: bool = False
 ) -> HttpResponse:
-    """Run one order transition from a page: 404 for an order the user may not act on, the
-    service's refusal as a message, and back to the order page."""
+    """Run one order transition from a page: 404 for an order the user may not see, 403 for one
+    they see but may not act on (as the API answers), the service's refusal as a message, and back
+    to the order page."""
     try:
         order = selectors.order_get_for(request.user, number=number)
         if owner_or_staff and order.customer_id != request.user.pk and not request.user.is_staff:
-            raise NotFound("There is no such order.")
+            raise PermissionDenied("Only the customer who placed it and staff may cancel an order.")
         act(order=order, user=request.user)
         messages.success(request, f"Order {number} {done}.")
     except NotFound as exc:
