@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path, registe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from config import health
 from config.converters import CodeConverter
 from config.exceptions import api_not_found
 
@@ -23,6 +24,8 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("login/", account_views.LoginView.as_view(), name="login"),

@@ -82,6 +82,9 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "purchase-order-receive": {"POST": rule(PLANS)},
     "schema": {"GET": rule(EVERYONE)},
     "api-docs": {"GET": rule(EVERYONE)},
+    # the probes
+    "healthz": {"GET": rule(EVERYONE)},
+    "readyz": {"GET": rule(EVERYONE)},
     # the pages
     "login": {"GET": rule(EVERYONE), "POST": rule(EVERYONE)},
     "logout": {"POST": rule(EVERYONE)},
