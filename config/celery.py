@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = Celery("c2b")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Request ids travel with the tasks a request starts (Celery signals, connected on import).
+import config.logs  # noqa: E402, F401

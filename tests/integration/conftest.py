@@ -20,14 +20,16 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def start_worker(broker_url: str | None = None) -> subprocess.Popen:
+def start_worker(
+    broker_url: str | None = None, *, env: dict[str, str] | None = None, loglevel: str = "WARNING"
+) -> subprocess.Popen:
     if not settings.CELERY_BROKER_URL:
         pytest.fail("CELERY_BROKER_URL is not set: run the suite with `make test`.")
     env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test",
            "CELERY_TASK_ALWAYS_EAGER": "false",
-           "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL}  # fmt: skip
+           "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL, **(env or {})}  # fmt: skip
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", f"--loglevel={loglevel}",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
