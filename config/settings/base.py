@@ -5,6 +5,7 @@ See README.md, "Settings", for the variables. `dev`, `test` and `production` ove
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -203,7 +204,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "")
 # Every line carries the request id of the request (or the task it started) that wrote it
 # (config/logs.py); LOG_FORMAT=json writes JSON lines for a log collector (production's default).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
