@@ -33,7 +33,7 @@ MAX_REPEAT = 200  # copies of one shape; a larger count draws this many
 MAX_POINTS = 200
 MAX_ELEMENTS = 5000  # per picture, whatever the repeats
 # Coordinates are clamped to this size and written with at most 2 decimals.
-MAX_COORDINATE = Decimal(10) ** 7
+MAX_COORDINATE = 1e7
 
 GEOMETRY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # shape: (required numbers, optional numbers)
@@ -108,14 +108,13 @@ class Drawing:
     defaults: dict[str, object] = field(default_factory=dict)
     labels: dict[str, Option] = field(default_factory=dict)
 
-    def draw(self, env: Mapping[str, object]) -> Picture | None:
+    def draw(self, env: Mapping[str, object], assumed: frozenset[str] = frozenset()) -> Picture | None:
         """The picture for `env` (option key -> typed value), or None when the canvas itself
-        cannot be sized (an option it reads has no value)."""
-        values = dict(env)
-        for name, expression in self.lets:
-            # One that cannot be computed is left without a value: what reads it is left out.
-            with suppress(ExpressionError):
-                values[name] = expression.evaluate(values)
+        cannot be sized (an option it reads has no value). The values of `assumed` (the drawing's
+        `defaults`) shape the picture but are never spoken: texts and captions that read them are
+        left out, so the picture never states a value the customer has not chosen."""
+        values = self.with_lets(env)
+        known = self.with_lets({k: v for k, v in env.items() if k not in assumed}) if assumed else values
         try:
             width, height = _positive(self.width.evaluate(values)), _positive(self.height.evaluate(values))
         except (ExpressionError, _Skip):
@@ -134,26 +133,35 @@ class Drawing:
             drawn = 0
             for i in range(count):
                 if shape.repeat is not None:
-                    values[shape.index] = Decimal(i)
+                    values[shape.index] = known[shape.index] = Decimal(i)
                 try:
-                    elements.append(_element(shape, values, self))
+                    elements.append(_element(shape, values, known, self))
                     drawn += 1
                 except (ExpressionError, _Skip):
                     continue
             if shape.repeat is not None:
                 values.pop(shape.index, None)
+                known.pop(shape.index, None)
             if drawn and shape.caption:
-                text = self.fill_in(shape.caption, {**values, "n": Decimal(drawn)})
+                text = self.fill_in(shape.caption, {**known, "n": Decimal(drawn)})
                 if text and text not in captions:
                     captions.append(text)
         return Picture(
             width=_coordinate(width),
             height=_coordinate(height),
             background=self.background,
-            title=self.fill_in(self.caption, values) if self.caption else "",
+            title=self.fill_in(self.caption, known) if self.caption else "",
             description=captions,
             elements=elements,
         )
+
+    def with_lets(self, env: Mapping[str, object]) -> dict[str, object]:
+        values = dict(env)
+        for name, expression in self.lets:
+            # One that cannot be computed is left without a value: what reads it is left out.
+            with suppress(ExpressionError):
+                values[name] = expression.evaluate(values)
+        return values
 
     def fill_in(self, template: Template, env: Mapping[str, object]) -> str:
         """The template's text with its placeholders filled in; '' when one has no value."""
@@ -207,10 +215,13 @@ def _count(value: object) -> int:
 
 
 def _coordinate(value: object) -> str:
+    """A number as SVG writes it: at most 2 decimals, no trailing zeros, within +-10^7 (a drawing
+    needs no exactness, so a float is fine here and several times faster than quantizing)."""
     if type(value) is not Decimal:
         raise _Skip
-    value = max(-MAX_COORDINATE, min(MAX_COORDINATE, value))
-    return fmt(value.quantize(Decimal("0.01")))
+    number = max(-MAX_COORDINATE, min(MAX_COORDINATE, float(value)))
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _colour(paint: Paint, env: Env) -> str:
@@ -220,7 +231,7 @@ def _colour(paint: Paint, env: Env) -> str:
     return value
 
 
-def _element(shape: Shape, env: Env, drawing: Drawing) -> Element:
+def _element(shape: Shape, env: Env, known: Env, drawing: Drawing) -> Element:
     attributes: list[tuple[str, str]] = [(name, _coordinate(e.evaluate(env))) for name, e in shape.numbers]
     if shape.kind == "text" and any(name == "rotate" for name, _ in attributes):
         at = dict(attributes)
@@ -246,7 +257,7 @@ def _element(shape: Shape, env: Env, drawing: Drawing) -> Element:
             attributes.append((name, _coordinate(expression.evaluate(env))))
     text = ""
     if shape.kind == "text":
-        text = drawing.fill_in(shape.text, env)
+        text = drawing.fill_in(shape.text, known)
         if not text:
             raise _Skip
         if shape.anchor != "start":

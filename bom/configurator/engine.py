@@ -135,14 +135,16 @@ class CompiledProduct:
         if self._drawing is None:
             return ""
         with speaking(self.language):
-            drawn = self._drawing.draw(self._picture_env(spec))
+            env, assumed = self._picture_env(spec)
+            drawn = self._drawing.draw(env, assumed)
             return "" if drawn is None else svg.render(drawn, label=self.name)
 
-    def _picture_env(self, spec: Mapping[str, object]) -> dict[str, object]:
-        """The spec's sound values, then each option's default, then the drawing's assumed value;
-        options that do not apply are dropped."""
+    def _picture_env(self, spec: Mapping[str, object]) -> tuple[dict[str, object], frozenset[str]]:
+        """The spec's sound values, then each option's default, then the drawing's assumed value
+        (whose keys come second); options that do not apply are dropped."""
         assert self._drawing is not None
         env: dict[str, object] = dict(self._clean(spec, {}))
+        assumed: set[str] = set()
         for option in self._options:
             if option.key in env:
                 continue
@@ -150,6 +152,7 @@ class CompiledProduct:
                 env[option.key] = option.default
             elif option.key in self._drawing.defaults:
                 env[option.key] = self._drawing.defaults[option.key]
+                assumed.add(option.key)
             elif option.type == "text" and not option.required:
                 env[option.key] = ""
             elif option.type == "boolean" and not option.required:
@@ -161,7 +164,7 @@ class CompiledProduct:
                 if option.key in env and not applies(option, env):
                     del env[option.key]
                     dropped = True
-        return env
+        return env, frozenset(assumed)
 
     # -- configure -------------------------------------------------------------------------
 
