@@ -572,6 +572,9 @@ class _Reader:
             return lambda env: colour
         if isinstance(value, Mapping):
             return self.colour_map(value, path, names)
+        if isinstance(value, str) and value.strip().startswith("#"):
+            self.problem(path, _bad_colour(value))  # meant as a colour, not an expression
+            return None
         expression = self.expr(value, path, "text", names)
         if expression is None:
             return None
