@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from bom.configurator.drawing import COLOUR, Picture
+from bom.configurator.i18n import tr
 
 # The SVG elements and attributes a picture may contain; anything else never gets written.
 ELEMENTS = frozenset({"rect", "circle", "ellipse", "line", "polygon", "polyline", "path", "text"})
@@ -26,14 +27,15 @@ ATTRIBUTES = frozenset(
 def render(picture: Picture, *, label: str) -> str:
     """The picture as an `<svg role="img">` element; `label` names it when it has no caption."""
     title = picture.title or label
-    spoken = ". ".join([title, *picture.description]) if picture.description else title
+    details = tr("; ").join(picture.description)
+    spoken = tr("{name}. {details}", name=title, details=details) if details else title
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="picture-svg" viewBox="0 0 {picture.width} {picture.height}"'
         f' role="img" aria-label="{escape(spoken)}" focusable="false" preserveAspectRatio="xMidYMid meet">',
         f"<title>{escape(title)}</title>",
     ]
     if picture.description:
-        out.append(f"<desc>{escape('; '.join(picture.description))}</desc>")
+        out.append(f"<desc>{escape(details)}</desc>")
     if picture.background is not None and COLOUR.match(picture.background):
         out.append(f'<rect width="{picture.width}" height="{picture.height}" fill="{picture.background}"/>')
     for element in picture.elements:
