@@ -271,11 +271,16 @@ def product_picture(*, slug: str, spec: dict[str, Any], language: str | None = N
     """The product's picture for a (partial) spec, as inline SVG ('' without a drawing) in
     `language` (default: the request's active language); docs/CATALOG.md, "Drawings". Never
     raises for a spec's values."""
+    return version_picture(version_get_published(slug=slug), spec=spec, language=language)
+
+
+def version_picture(version: ProductVersion, *, spec: dict[str, Any], language: str | None = None) -> SafeString:
+    """`product_picture` on one version (a draft too: admin's preview)."""
     if language is None:
         language = ZH_HANS if (get_language() or "").lower().startswith("zh") else EN
     # Safe to put in a page as is: bom.configurator.svg writes only checked names, numbers and
     # colours, and escapes every text.
-    return mark_safe(engine_for(version_get_published(slug=slug), language).picture(spec))  # noqa: S308
+    return mark_safe(engine_for(version, language).picture(spec))  # noqa: S308
 
 
 def spec_display(version: ProductVersion, spec: dict[str, Any]) -> list[dict[str, str]]:

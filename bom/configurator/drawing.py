@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
@@ -31,7 +32,9 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_SHAPES = 400
 MAX_REPEAT = 200  # copies of one shape; a larger count draws this many
 MAX_POINTS = 200
-MAX_ELEMENTS = 5000  # per picture, whatever the repeats
+# The numbers one picture may compute, whatever its repeats: past it the remaining shapes are left
+# out, so that no drawing can make a page slow (the demo products need a few hundred).
+MAX_NUMBERS = 20000
 # Coordinates are clamped to this size and written with at most 2 decimals.
 MAX_COORDINATE = 1e7
 
@@ -85,6 +88,11 @@ class Shape:
     index: str = "i"
     caption: Template = ()
 
+    @cached_property
+    def cost(self) -> int:
+        """How many numbers one copy computes (at least 1)."""
+        return 1 + len(self.numbers) + 2 * len(self.points) + sum(len(a) for _, a in self.commands)
+
 
 @dataclass(frozen=True)
 class Element:
@@ -121,9 +129,8 @@ class Drawing:
             return None
         elements: list[Element] = []
         captions: list[str] = []
+        budget = MAX_NUMBERS
         for shape in self.shapes:
-            if len(elements) >= MAX_ELEMENTS:
-                break
             try:
                 if shape.when is not None and shape.when.evaluate(values) is not True:
                     continue
@@ -131,6 +138,8 @@ class Drawing:
             except (ExpressionError, _Skip):
                 continue
             drawn = 0
+            count = min(count, budget // shape.cost)
+            budget -= count * shape.cost
             for i in range(count):
                 if shape.repeat is not None:
                     values[shape.index] = known[shape.index] = Decimal(i)

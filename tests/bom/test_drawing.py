@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 import yaml
+from django.urls import reverse
 from django.utils import translation
 
 from bom.configurator import CatalogError, compile_product
 from bom.models import ProductVersion
 from bom.selectors import engine_for, product_picture, version_get_published
 from bom.services import CATALOG_DIR, PublishRefused, catalog_load_file, version_create_draft
-from tests.factories import cabinet_spec, suit_spec
+from tests.factories import UserFactory, cabinet_spec, suit_spec
 
 
 def box(drawing: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -396,3 +397,28 @@ def test_the_picture_speaks_the_active_language_by_default(demo):
         english = product_picture(slug="custom-cabinet", spec=cabinet_spec())
     assert "<title>定制柜，800 × 1800 × 400 毫米</title>" in chinese and "橡木饰面" in chinese
     assert "<title>Custom cabinet, 800 × 1800 × 400 mm</title>" in english
+
+
+def test_a_picture_computes_at_most_its_budget_of_numbers():
+    # given 400 shapes repeated 200 times each: far more than a picture may compute
+    dot = {"shape": "circle", "repeat": "200", "cx": "i", "cy": "1", "r": "1", "fill": "#000"}
+    svg = picture({**CANVAS, "shapes": [dot] * 400}, {})
+    # then it stops at the budget (20 000 numbers, 4 per dot) instead of drawing 80 000 dots
+    assert svg.count("<circle") == 5000
+
+
+def test_admin_previews_a_drafts_drawing_and_names_its_change(client, demo):
+    # given staff, and a draft of the cabinet whose front is drawn in red
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    v1 = version_get_published(slug="custom-cabinet")
+    draft = version_create_draft(from_version=v1)
+    drawing = copy.deepcopy(draft.drawing)
+    front = next(s for s in drawing["shapes"] if s.get("caption") == "{material}")
+    front["fill"] = "#ff0000"
+    ProductVersion.objects.filter(pk=draft.pk).update(drawing=drawing)
+    # when the draft is previewed, then its picture is the draft's
+    page = client.get(reverse("admin:bom_productversion_preview", args=[draft.pk]), {"width_mm": "700"})
+    assert page.status_code == 200 and 'fill="#ff0000"' in page.content.decode()
+    # and the changes page says the drawing changed
+    diff = client.get(reverse("admin:bom_productversion_diff", args=[draft.pk]))
+    assert "Drawing changed" in diff.content.decode()
