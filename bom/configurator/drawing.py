@@ -22,7 +22,7 @@ from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
-from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.decimals import to_decimal
 from bom.configurator.i18n import pick, text_problems, tr
 from bom.configurator.model import Option, Problem
 from bom.expressions import Env, Expression, ExpressionError, NameInfo, parse
@@ -191,7 +191,7 @@ class Drawing:
         if isinstance(value, bool):
             return tr("yes") if value else tr("no")
         if isinstance(value, Decimal):
-            return fmt(value.quantize(Decimal("0.01")))
+            return _plain(value)
         option = self.labels.get(expression.source.strip())
         if option is not None:
             return option.choice_labels.get(str(value), str(value))
@@ -223,14 +223,19 @@ def _count(value: object) -> int:
     return max(0, min(MAX_REPEAT, int(value)))
 
 
-def _coordinate(value: object) -> str:
-    """A number as SVG writes it: at most 2 decimals, no trailing zeros, within +-10^7 (a drawing
-    needs no exactness, so a float is fine here and several times faster than quantizing)."""
-    if type(value) is not Decimal:
-        raise _Skip
-    number = max(-MAX_COORDINATE, min(MAX_COORDINATE, float(value)))
+def _plain(value: Decimal, limit: float = 1e15) -> str:
+    """A number as a text shows it: at most 2 decimals, no trailing zeros (never 1E+2), within
+    +-limit (a drawing needs no exactness: a float is several times faster than quantizing)."""
+    number = max(-limit, min(limit, float(value)))
     text = f"{number:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _coordinate(value: object) -> str:
+    """A number as SVG writes it: at most 2 decimals, no trailing zeros, within +-10^7."""
+    if type(value) is not Decimal:
+        raise _Skip
+    return _plain(value, MAX_COORDINATE)
 
 
 def _colour(paint: Paint, env: Env) -> str:

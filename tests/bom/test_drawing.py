@@ -422,3 +422,10 @@ def test_admin_previews_a_drafts_drawing_and_names_its_change(client, demo):
     # and the changes page says the drawing changed
     diff = client.get(reverse("admin:bom_productversion_diff", args=[draft.pk]))
     assert "Drawing changed" in diff.content.decode()
+
+
+def test_numbers_far_beyond_the_canvas_are_clamped_not_an_error():
+    huge = "width_mm * 100000000000 * 100000000000 * 100000000000 * 100000000000"
+    shapes = [{**BODY, "width": huge}, {"shape": "text", "x": "0", "y": huge, "text": "{" + huge + "}"}]
+    svg = picture({**CANVAS, "shapes": shapes}, {"width_mm": "900"})
+    assert 'width="10000000"' in svg and 'y="10000000"' in svg and ">1000000000000000</text>" in svg
