@@ -134,6 +134,7 @@ class ProductVersionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
         spec = {o["key"]: _typed(o, request.GET[o["key"]]) for o in options if request.GET.get(o["key"], "") != ""}
         try:
             context.update(options=options, spec=spec, result=selectors.version_configure(version, spec=spec))
+            context["picture"] = selectors.version_picture(version, spec=spec)
         except ConfiguratorBudgetExceeded as exc:
             context["configure_error"] = f"{exc.message} (CONFIGURATOR_SEARCH_BUDGET)"
         return render(request, "admin/bom/productversion/preview.html", context)

@@ -44,6 +44,8 @@ class ProductVersion(models.Model):
     source_digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the catalog file.")
     # Item and work-center facts frozen at publish (names, units, CO2e, power): the engine's input.
     resources = models.JSONField(default=dict, blank=True)
+    # The catalog file's `drawing:` section as written (docs/CATALOG.md, "Drawings"); {} for none.
+    drawing = models.JSONField(default=dict, blank=True, help_text="The product's picture, as in the catalog file.")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 

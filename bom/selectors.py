@@ -6,12 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from bom import ports
 from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
 from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
 from bom.configurator.budget import SearchBudgetExceeded, metered
-from bom.configurator.i18n import EN, join, pick
+from bom.configurator.i18n import EN, ZH_HANS, join, pick
 from bom.models import Choice, Option, Product, ProductVersion
 from config.errors import NotFound
 
@@ -127,6 +129,7 @@ def definition_for(version: ProductVersion) -> dict[str, Any]:
         ],
         "bom": [_bom_line(b) for b in version.bom_lines.all()],
         "routing": [_operation(o) for o in version.operations.all()],
+        **({"drawing": version.drawing} if version.drawing else {}),
     }
 
 
@@ -262,6 +265,22 @@ def version_configure(
     ship = ports.estimate_ship_date(result["routing"], quantity) if result["valid"] else None
     answer["estimated_ship_date"] = ship.isoformat() if ship else None
     return answer
+
+
+def product_picture(*, slug: str, spec: dict[str, Any], language: str | None = None) -> SafeString:
+    """The product's picture for a (partial) spec, as inline SVG ('' without a drawing) in
+    `language` (default: the request's active language); docs/CATALOG.md, "Drawings". Never
+    raises for a spec's values."""
+    return version_picture(version_get_published(slug=slug), spec=spec, language=language)
+
+
+def version_picture(version: ProductVersion, *, spec: dict[str, Any], language: str | None = None) -> SafeString:
+    """`product_picture` on one version (a draft too: admin's preview)."""
+    if language is None:
+        language = ZH_HANS if (get_language() or "").lower().startswith("zh") else EN
+    # Safe to put in a page as is: bom.configurator.svg writes only checked names, numbers and
+    # colours, and escapes every text.
+    return mark_safe(engine_for(version, language).picture(spec))  # noqa: S308
 
 
 def spec_display(version: ProductVersion, spec: dict[str, Any]) -> list[dict[str, str]]:

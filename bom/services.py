@@ -1,6 +1,7 @@
 """Writes of the catalog: loading catalog files into versions, and publishing them."""
 
 import hashlib
+import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,13 @@ def version_create_from_definition(
     product.translations = _translations(name=name_i18n, description=description_i18n)
     product.currency = _text(definition.get("currency") or "CNY")
     product.save()
+    drawing = definition.get("drawing") or {}
+    try:
+        json.dumps(drawing, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise PublishRefused(
+            [f"drawing: holds a value that is not text, a number, a list or a mapping ({exc})"]
+        ) from exc
     latest = product.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = ProductVersion.objects.create(
         product=product,
@@ -106,6 +114,8 @@ def version_create_from_definition(
         ),
         source_file=source_file,
         source_digest=source_digest,
+        # Checked whole at publish (bom.configurator.drawing), like the rest of the definition.
+        drawing=drawing,
     )
     for i, entry in enumerate(definition.get("options") or []):
         where = f"options[{i}]"

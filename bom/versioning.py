@@ -18,6 +18,9 @@ def definition_diff(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         for field, label in _SCALARS
         if old.get(field) != new.get(field)
     ]
+    if (old.get("drawing") or {}) != (new.get("drawing") or {}):
+        changes.append("Drawing changed" if old.get("drawing") and new.get("drawing") else
+                       "Drawing added" if new.get("drawing") else "Drawing removed")  # fmt: skip
     for field, label in _COLLECTIONS:
         changes += _entries_diff(label, old.get(field) or [], new.get(field) or [])
     return changes

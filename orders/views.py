@@ -236,6 +236,7 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         "takes_measurements": any(o["type"] == "number" for o in described["options"]),
         "measurements": _measurements(described, spec),
         "total": (Decimal(result["price"]) * quantity).quantize(Decimal("0.01")) if result["valid"] else None,
+        "picture": catalog.product_picture(slug=slug, spec=spec),
     }
     response = render(request, "shop/_configure_live.html" if live else "shop/configure.html", context)
     patch_vary_headers(response, ("HX-Request",))

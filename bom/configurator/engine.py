@@ -11,6 +11,7 @@ import networkx as nx
 
 from bom.configurator import budget as search_budget
 from bom.configurator import domains as compiled_domains
+from bom.configurator import svg
 from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.i18n import EN, speaking, tr
@@ -91,6 +92,7 @@ class CompiledProduct:
         self._grid = parts.grid_co2e_kg_per_kwh
         self._bom = _preorder(parts.bom)
         self._routing = _topological(parts.routing)
+        self._drawing = parts.drawing
         self._components = tuple(build_components(list(self._options), list(self._rules)))
         self._component_of = {key: c for c in self._components for key in c.keys}
         # Each component with rules or conditions compiled for fast exact domains (compiled.py);
@@ -123,6 +125,46 @@ class CompiledProduct:
     @property
     def rules(self) -> list[dict[str, str]]:
         return [{"key": r.key, "expr": r.expr.source, "message": r.message} for r in self._rules]
+
+    # -- picture ---------------------------------------------------------------------------
+
+    def picture(self, spec: Mapping[str, object]) -> str:
+        """The product's picture for a partial or complete spec, as inline SVG ('' when the catalog
+        has no drawing, or its canvas reads an option without a value). Never raises: values the
+        engine refuses are ignored, and shapes that read an option without a value are left out."""
+        if self._drawing is None:
+            return ""
+        with speaking(self.language):
+            env, assumed = self._picture_env(spec)
+            drawn = self._drawing.draw(env, assumed)
+            return "" if drawn is None else svg.render(drawn, label=self.name)
+
+    def _picture_env(self, spec: Mapping[str, object]) -> tuple[dict[str, object], frozenset[str]]:
+        """The spec's sound values, then each option's default, then the drawing's assumed value
+        (whose keys come second); options that do not apply are dropped."""
+        assert self._drawing is not None
+        env: dict[str, object] = dict(self._clean(spec, {}))
+        assumed: set[str] = set()
+        for option in self._options:
+            if option.key in env:
+                continue
+            if option.default is not None:
+                env[option.key] = option.default
+            elif option.key in self._drawing.defaults:
+                env[option.key] = self._drawing.defaults[option.key]
+                assumed.add(option.key)
+            elif option.type == "text" and not option.required:
+                env[option.key] = ""
+            elif option.type == "boolean" and not option.required:
+                env[option.key] = False
+        dropped = True
+        while dropped:
+            dropped = False
+            for option in self._options:
+                if option.key in env and not applies(option, env):
+                    del env[option.key]
+                    dropped = True
+        return env, frozenset(assumed)
 
     # -- configure -------------------------------------------------------------------------
 

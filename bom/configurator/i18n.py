@@ -50,6 +50,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "none": "无",
         "Base price": "基础价格",
         "Rounding": "舍入",
+        # The picture's accessible name: its caption, then what its shapes show (drawing.py).
+        "{name}. {details}": "{name}。{details}",
+        "; ": "；",
     },
 }
 

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.drawing import Drawing, read_drawing
 from bom.configurator.i18n import EN, pick, text_problems
 from bom.configurator.model import (
     ANY_TEXT,
@@ -49,7 +50,7 @@ DEFAULT_MAX_LENGTH = 200
 TYPES = ("choice", "number", "text", "boolean")
 
 TOP_REQUIRED = ("slug", "name", "currency", "base_price", "options")
-TOP_OPTIONAL = ("description", "rules", "prices", "bom", "routing")
+TOP_OPTIONAL = ("description", "rules", "prices", "bom", "routing", "drawing")
 OPTION_COMMON = ("key", "label", "type", "group", "required", "when", "help", "default")
 OPTION_BY_TYPE = {
     "choice": ("choices",),
@@ -76,6 +77,7 @@ class Definition:
     items: dict[str, Item] = field(default_factory=dict)
     work_centers: dict[str, WorkCenter] = field(default_factory=dict)
     grid_co2e_kg_per_kwh: Decimal = Decimal(0)
+    drawing: Drawing | None = None
     problems: list[Problem] = field(default_factory=list)
     # Whether the options and rules are sound enough to search for configurations.
     searchable: bool = True
@@ -246,6 +248,9 @@ class _Reader:
         self.read_routing(self.entries(top, "routing"))
         self.read_bom(self.entries(top, "bom"))
         self.read_grid()
+        if "drawing" in top:
+            out.drawing, problems = read_drawing(top["drawing"], out.options, self.names, self.language)
+            out.problems.extend(problems)
         return out
 
     # -- options ---------------------------------------------------------------------------
