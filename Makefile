@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test lint bench install install-dev browser fonts pdftools screenshots clean
+.PHONY: run serve test lint fuzz bench install install-dev browser fonts pdftools screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ node_modules/.installed: package.json package-lock.json
 ## The whole suite on a throwaway PostgreSQL and Redis (started and removed by scripts/with-services).
 test: install-dev browser pdftools node_modules/.installed
 	scripts/with-services $(PY) -m pytest -p no:cacheprovider -q
+
+## The API fuzzed harder than make test does: schemathesis, 200 examples per operation and role.
+fuzz: install-dev
+	FUZZ_EXAMPLES=200 scripts/with-services $(PY) -m pytest -p no:cacheprovider -q tests/fuzz
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -45,6 +45,9 @@ def _idempotency_key(request: Request) -> str | None:
 class ReceiptCreateApi(APIView):
     """Planners and staff record a receipt; waiting production orders are then re-allocated."""
 
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {422: "The Idempotency-Key was used before with another body (`idempotency_key_reused`)."}
+
     permission_classes = [IsAuthenticated, IsPlannerOrStaff]
 
     @extend_schema(
@@ -80,6 +83,12 @@ class PurchaseOrderListCreateApi(ListAPIView):
 
 class PurchaseOrderReceiveApi(APIView):
     """Planners and staff receive (part of) a purchase order; waiting orders are re-allocated."""
+
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {
+        409: "The purchase order is closed.",
+        422: "The Idempotency-Key was used before with another body (`idempotency_key_reused`).",
+    }
 
     permission_classes = [IsAuthenticated, IsPlannerOrStaff]
 

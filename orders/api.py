@@ -25,6 +25,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 class OrderListCreateApi(ListAPIView):
     """Customers list their own orders and place new ones; planners and staff list all."""
 
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {422: "The Idempotency-Key was used before with another body (`idempotency_key_reused`)."}
+
     serializer_class = OrderSummarySerializer
 
     def get_permissions(self) -> list[Any]:
@@ -65,6 +68,9 @@ class OrderDetailApi(APIView):
 class OrderCancelApi(APIView):
     """The owner or staff cancel an order before production starts."""
 
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {409: "Production has started, or the order is already closed (`not_cancellable`)."}
+
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=OrderOutSerializer)
@@ -79,6 +85,9 @@ class OrderCancelApi(APIView):
 class OrderShipApi(APIView):
     """Planners and staff mark a completed order shipped."""
 
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {409: "The order is not completed (`not_completed`)."}
+
     permission_classes = [IsAuthenticated, IsPlannerOrStaff]
 
     @extend_schema(request=None, responses=OrderOutSerializer)
@@ -90,6 +99,9 @@ class OrderShipApi(APIView):
 
 class OrderHoldReleaseApi(APIView):
     """Planners and staff release an order on hold again, once they have resolved its reason."""
+
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {409: "The order is not on hold."}
 
     permission_classes = [IsAuthenticated, IsPlannerOrStaff]
 

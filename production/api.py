@@ -65,6 +65,11 @@ class WorkCenterOperationsApi(ListAPIView):
 class OperationStartApi(APIView):
     """Operators and planners start an operation."""
 
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {
+        409: "Not ready: `predecessors_open`, `order_cancelled`, `material_missing` or `already_started`."
+    }
+
     permission_classes = [IsAuthenticated, IsOperatorOrPlanner]
 
     @extend_schema(request=None, responses=StationOperationSerializer)
@@ -75,6 +80,9 @@ class OperationStartApi(APIView):
 
 class OperationFinishApi(APIView):
     """Operators and planners finish an operation in progress."""
+
+    # Refusals of its own, for the schema (config/schema.py adds the ones every view shares).
+    documented_refusals = {409: "The operation is not in progress (`not_in_progress`)."}
 
     permission_classes = [IsAuthenticated, IsOperatorOrPlanner]
 

@@ -426,7 +426,10 @@ def test_the_schema_describes_the_profile_endpoints(client):
     assert profile["properties"]["values"]["additionalProperties"]["type"] == "string"
     assert "201" in listing["post"]["responses"]
     assert set(one) - {"parameters"} == {"get", "patch", "delete"}
-    assert set(one["delete"]["responses"]) == {"204"}
+    delete = set(one["delete"]["responses"])
+    assert {code for code in delete if code.startswith("2")} == {"204"}
+    # and it says what else it answers: someone else's profile is 404 (config/schema.py)
+    assert {"401", "404"} <= delete
 
 
 # --- Admin ---------------------------------------------------------------------------------------
