@@ -163,6 +163,14 @@ def _cleared_notice(described: dict[str, Any], result: dict[str, Any], spec: dic
     return f"We cleared {listed}: {verb} not go with your last choice."
 
 
+def _implied_notice(described: dict[str, Any], implied: dict[str, Any]) -> str:
+    """'Implied, the only choice left: Jacket: One-button single-breasted.' or ''."""
+    if not implied:
+        return ""
+    named = [f"{o['label']}: {_value_label(o, implied[o['key']])}" for o in described["options"] if o["key"] in implied]
+    return gettext("Implied, the only choice left: %(values)s.") % {"values": "; ".join(named)}
+
+
 def _option_rows(
     described: dict[str, Any],
     spec: dict[str, Any],
@@ -284,6 +292,7 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         "review_url": f"{reverse('shop:review', args=[slug])}?{_spec_query({**spec, **implied})}&quantity={quantity}",
         "spec_url": spec_url,
         "cleared_notice": _cleared_notice(described, result, spec, prefer),
+        "implied_notice": _implied_notice(described, implied),
         "non_field_errors": result["errors"].get("non_field_errors", []),
         "quantity": quantity,
         "customer": is_customer(request.user),

@@ -120,6 +120,9 @@ def test_a_value_that_is_the_only_one_left_is_shown_as_implied_and_ordered(clien
     assert "implied-jacket" in re.search(r'aria-describedby="([^"]*)"', jacket.group(1)).group(1)
     assert 'id="implied-jacket"' in html and "the only choice left" in html
     assert 'name="implied" value="jacket=sb1"' in html
+    # and the live region's text says so after the swap
+    announced = re.search(r"<p hidden data-announce>(.*?)</p>", html, re.S).group(1)
+    assert "Implied, the only choice left: Jacket: One-button single-breasted." in announced
     # the spec is complete with it: the price, and the review and the order include the jacket
     assert 'class="price">3899.00 CNY<' in html
     review = _href(html, "review-order")
