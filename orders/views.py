@@ -244,6 +244,13 @@ def _spec_query(spec: dict[str, Any]) -> str:
     return urlencode({k: _form_value(v) for k, v in spec.items()})
 
 
+def _review_query(spec: dict[str, Any], implied: dict[str, Any], quantity: int) -> str:
+    """The spec, which of its values were implied (so "Change" brings them back as implied, not
+    chosen) and the quantity, as a query string."""
+    tokens = [("implied", f"{key}={_form_value(value)}") for key, value in implied.items()]
+    return "&".join(part for part in (_spec_query(spec), urlencode(tokens), f"quantity={quantity}") if part)
+
+
 @require_GET
 def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Anyone: every option, what is still possible and why not, the price and its breakdown.
@@ -289,7 +296,7 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         "result": result,
         "spec": spec,
         "implied": implied,
-        "review_url": f"{reverse('shop:review', args=[slug])}?{_spec_query({**spec, **implied})}&quantity={quantity}",
+        "review_url": f"{reverse('shop:review', args=[slug])}?{_review_query({**spec, **implied}, implied, quantity)}",
         "spec_url": spec_url,
         "cleared_notice": _cleared_notice(described, result, spec, prefer),
         "implied_notice": _implied_notice(described, implied),
@@ -341,16 +348,21 @@ def review_order(request: HttpRequest, slug: str) -> HttpResponse:
         for key in result["applicable"]
         if key in chosen and key in by_key and chosen[key] != ""
     ]
-    query = _spec_query(spec)
+    implied = {
+        key: spec[key]
+        for key, _, value in (token.partition("=") for token in request.GET.getlist("implied"))
+        if key in spec and _form_value(spec[key]) == value
+    }
     context = {
         "product": described,
         "rows": rows,
+        "implied": [f"{key}={_form_value(value)}" for key, value in implied.items()],
         "spec": spec,
         "result": result,
         "quantity": quantity,
         "max_quantity": MAX_QUANTITY,
         "total": (Decimal(result["price"]) * quantity).quantize(Decimal("0.01")),
-        "change_url": f"{configure_url}?{query + '&' if query else ''}quantity={quantity}",
+        "change_url": f"{configure_url}?{_review_query(spec, implied, quantity)}",
         "idempotency_key": uuid.uuid4(),
     }
     return render(request, "shop/review.html", context)

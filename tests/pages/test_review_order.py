@@ -129,6 +129,11 @@ def test_a_value_that_is_the_only_one_left_is_shown_as_implied_and_ordered(clien
     assert parse_qs(urlsplit(review).query)["jacket"] == ["sb1"]
     page = client.get(review).content.decode()
     assert re.search(r"<th scope=\"row\">Jacket</th><td>One-button single-breasted</td>", page)
+    # "Change" brings the jacket back as implied, not as a choice the customer made
+    change = _href(page, "change")
+    assert parse_qs(urlsplit(change).query)["implied"] == ["jacket=sb1"]
+    again = client.get(change).content.decode()
+    assert 'id="implied-jacket"' in again and 'name="implied" value="jacket=sb1"' in again
     client.post("/products/mtm-suit/order/", {**spec, "jacket": "sb1", "quantity": "1"})
     assert Order.objects.get().lines.get().spec["jacket"] == "sb1"
     # the page's address keeps what the customer chose, not what was implied
