@@ -162,6 +162,17 @@ def test_a_customer_on_a_phone_configures_from_a_profile_resolves_a_conflict_rev
     last = page.locator("#summary").bounding_box()
     bar_box = bar.bounding_box()
     assert last is not None and bar_box is not None and last["y"] + last["height"] <= bar_box["y"] + 1
+    # a keyboard attached to the phone: a field the Tab key reaches behind the bar scrolls clear of
+    # it (WCAG 2.4.11), here the sleeve when it lies just under the bar's top edge
+    page.evaluate(
+        "() => { const f = document.getElementById('f-sleeve_cm');"
+        " window.scrollBy(0, f.getBoundingClientRect().top - (window.innerHeight - 40));"
+        " document.getElementById('f-waist_cm').focus({preventScroll: true}); }"
+    )
+    page.keyboard.press("Tab")
+    assert active(page) == "f-sleeve_cm"
+    field, bar_box = page.locator("#f-sleeve_cm").bounding_box(), bar.bounding_box()
+    assert field is not None and bar_box is not None and field["y"] + field["height"] <= bar_box["y"]
     # reviews: every choice, the implied jacket too, the total and the ship date
     page.locator("#bar-review").tap()
     page.wait_for_url("**/products/mtm-suit/review/?*")
