@@ -7,6 +7,7 @@ app_name = "shop"
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/<slug:slug>/", views.configure_page, name="configure"),
+    path("products/<slug:slug>/review/", views.review_order, name="review"),
     path("products/<slug:slug>/order/", views.place_order, name="place-order"),
     path("products/<slug:slug>/profiles/", views.save_profile, name="save-profile"),
     path("orders/", views.my_orders, name="orders"),

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_customer, page_requires, sees_all_orders
@@ -92,6 +94,46 @@ def _configured(
     return spec, result
 
 
+def _implied(described: dict[str, Any], spec: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The values that are the only ones left for an option the customer has not set (its domain
+    has exactly one value), while nothing but missing options is wrong: shown as implied and sent
+    with the spec, so the order needs no choice that is not one."""
+    if "non_field_errors" in result["errors"] or any(key in spec for key in result["errors"]):
+        return {}  # a conflict: it says what to change, nothing is implied by a dead end
+    implied: dict[str, Any] = {}
+    for option in described["options"]:
+        key = option["key"]
+        if key in spec or key not in result["applicable"] or option.get("default") is not None:
+            continue
+        domain = result["domains"].get(key) or {}
+        choices, ranges = domain.get("choices"), domain.get("ranges")
+        if option["type"] in ("choice", "boolean") and choices is not None and len(choices) == 1:
+            implied[key] = choices[0]
+        elif (
+            option["type"] == "number"
+            and ranges
+            and len(ranges) == 1
+            and Decimal(ranges[0][0]) == Decimal(ranges[0][1])
+        ):
+            implied[key] = ranges[0][0]
+    return implied
+
+
+def _with_implied(
+    slug: str, described: dict[str, Any], spec: dict[str, Any], result: dict[str, Any], *, strict: bool, quantity: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The values implied by the spec (one may imply the next) and the configure answer for the
+    spec with them."""
+    implied: dict[str, Any] = {}
+    for _ in described["options"]:  # each round implies at least one more option, or stops
+        more = _implied(described, {**spec, **implied}, result)
+        if not more:
+            break
+        implied.update(more)
+        result = catalog.product_configure(slug=slug, spec={**spec, **implied}, strict=strict, quantity=quantity)
+    return implied, result
+
+
 def _value_label(option: dict[str, Any], value: Any) -> str:
     """A value in the customer's words: a choice's label, Yes/No, a number with its unit."""
     if option["type"] == "choice":
@@ -121,8 +163,20 @@ def _cleared_notice(described: dict[str, Any], result: dict[str, Any], spec: dic
     return f"We cleared {listed}: {verb} not go with your last choice."
 
 
+def _implied_notice(described: dict[str, Any], implied: dict[str, Any]) -> str:
+    """'Implied, the only choice left: Jacket: One-button single-breasted.' or ''."""
+    if not implied:
+        return ""
+    named = [f"{o['label']}: {_value_label(o, implied[o['key']])}" for o in described["options"] if o["key"] in implied]
+    return gettext("Implied, the only choice left: %(values)s.") % {"values": "; ".join(named)}
+
+
 def _option_rows(
-    described: dict[str, Any], spec: dict[str, Any], result: dict[str, Any], impossible: dict[str, Any]
+    described: dict[str, Any],
+    spec: dict[str, Any],
+    result: dict[str, Any],
+    impossible: dict[str, Any],
+    implied: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Each option with its value, errors, domain and the values ruled out and why. A value ruled
     out by earlier choices stays selectable (choosing it clears them); only a value that no
@@ -131,6 +185,7 @@ def _option_rows(
     # every other option would only bury them.
     # A missing required option says nothing to change, so the exclusions stay (domains narrow).
     show_exclusions = all(found == [REQUIRED] for found in result["errors"].values())
+    implied = implied or {}
     rows = []
     for option in described["options"]:
         key = option["key"]
@@ -142,7 +197,9 @@ def _option_rows(
             {
                 **option,
                 "applies": key in result["applicable"],
-                "value": spec.get(key, option.get("default")),
+                "value": implied[key] if key in implied else spec.get(key, option.get("default")),
+                "implied": key in implied,
+                "implied_value": _form_value(implied[key]) if key in implied else "",
                 "errors": errors,
                 "domain": domain,
                 "excluded_values": {_form_value(value) for value in excluded},
@@ -155,6 +212,7 @@ def _option_rows(
                 "describedby": " ".join(
                     f"{part}-{key}"
                     for part, present in (
+                        ("implied", key in implied),
                         ("range", option["type"] == "number"),
                         ("allowed", option["type"] == "text" and option.get("allowed_label")),
                         ("help", option.get("help")),
@@ -186,6 +244,13 @@ def _spec_query(spec: dict[str, Any]) -> str:
     return urlencode({k: _form_value(v) for k, v in spec.items()})
 
 
+def _review_query(spec: dict[str, Any], implied: dict[str, Any], quantity: int) -> str:
+    """The spec, which of its values were implied (so "Change" brings them back as implied, not
+    chosen) and the quantity, as a query string."""
+    tokens = [("implied", f"{key}={_form_value(value)}") for key, value in implied.items()]
+    return "&".join(part for part in (_spec_query(spec), urlencode(tokens), f"quantity={quantity}") if part)
+
+
 @require_GET
 def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Anyone: every option, what is still possible and why not, the price and its breakdown.
@@ -202,14 +267,18 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     prefer = request.GET.get("prefer") or None
     if prefer not in form_spec:
         prefer = None  # the field just changed is not an option with a value (a profile, the quantity)
+    # A value the page showed as implied ("jacket=sb1") comes back with the form: it stays implied
+    # (gone once the choice that implied it changes), unless the customer set that field.
+    for token in request.GET.getlist("implied"):
+        key, _, value = token.partition("=")
+        if key != prefer and key in form_spec and _form_value(form_spec[key]) == value:
+            del form_spec[key]
+    strict = request.GET.get("check") == "1"
     try:
-        spec, result = _configured(
-            slug,
-            form_spec,
-            strict=request.GET.get("check") == "1",
-            prefer=prefer,
-            quantity=quantity,
-        )
+        spec, result = _configured(slug, form_spec, strict=strict, prefer=prefer, quantity=quantity)
+        cleared = result["cleared"]
+        implied, result = _with_implied(slug, described, spec, result, strict=strict, quantity=quantity)
+        result["cleared"] = cleared
         impossible = catalog.product_configure(slug=slug, spec={})["domains"]
     except ConfiguratorBudgetExceeded as exc:
         if live:  # the whole page says so, at the spec's own address
@@ -223,13 +292,15 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     spec_url = f"{request.path}?{query.lstrip('&')}" if query else request.path
     context = {
         "product": described,
-        "groups": _grouped(_option_rows(described, spec, result, impossible)),
+        "groups": _grouped(_option_rows(described, spec, result, impossible, implied)),
         "result": result,
         "spec": spec,
+        "implied": implied,
+        "review_url": f"{reverse('shop:review', args=[slug])}?{_review_query({**spec, **implied}, implied, quantity)}",
         "spec_url": spec_url,
         "cleared_notice": _cleared_notice(described, result, spec, prefer),
+        "implied_notice": _implied_notice(described, implied),
         "non_field_errors": result["errors"].get("non_field_errors", []),
-        "idempotency_key": uuid.uuid4(),
         "quantity": quantity,
         "customer": is_customer(request.user),
         "profiles": list(profile_list(owner=request.user)) if is_customer(request.user) else [],
@@ -243,6 +314,59 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     if live:
         response["HX-Push-Url"] = spec_url
     return response
+
+
+@login_required
+@require_GET
+def review_order(request: HttpRequest, slug: str) -> HttpResponse:
+    """A customer reads the configuration back before ordering it: every choice in words, the
+    quantity, the price and its breakdown, the total and the ship date for that many; then places
+    the order or goes back to change it. A spec that is not complete and valid goes back to the
+    configurator with its errors."""
+    if not is_customer(request.user):
+        raise PermissionDenied(gettext("Only customers place orders."))
+    try:
+        described = catalog.product_describe(slug=slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    spec = _spec_from_form(request.GET, described["options"])
+    quantity = _quantity(request.GET.get("quantity"))
+    configure_url = reverse("shop:configure", args=[slug])
+    try:
+        result = catalog.product_configure(slug=slug, spec=spec, strict=True, quantity=quantity)
+    except ConfiguratorBudgetExceeded as exc:
+        context = {"product_name": described["name"], "message": exc.message}
+        return render(request, "shop/unavailable.html", context, status=503)
+    if not result["valid"]:
+        messages.error(request, gettext("The configuration is not complete or not valid yet; see the marked options."))
+        query = _spec_query(spec)
+        return redirect(f"{configure_url}?{query + '&' if query else ''}quantity={quantity}&check=1")
+    by_key = {option["key"]: option for option in described["options"]}
+    defaults = {o["key"]: o["default"] for o in described["options"] if o.get("default") is not None}
+    chosen = {**defaults, **spec}
+    rows = [
+        {"key": key, "label": by_key[key]["label"], "value": _value_label(by_key[key], chosen[key])}
+        for key in result["applicable"]
+        if key in chosen and key in by_key and chosen[key] != ""
+    ]
+    implied = {
+        key: spec[key]
+        for key, _, value in (token.partition("=") for token in request.GET.getlist("implied"))
+        if key in spec and _form_value(spec[key]) == value
+    }
+    context = {
+        "product": described,
+        "rows": rows,
+        "implied": [f"{key}={_form_value(value)}" for key, value in implied.items()],
+        "spec": spec,
+        "result": result,
+        "quantity": quantity,
+        "max_quantity": MAX_QUANTITY,
+        "total": (Decimal(result["price"]) * quantity).quantize(Decimal("0.01")),
+        "change_url": f"{configure_url}?{_review_query(spec, implied, quantity)}",
+        "idempotency_key": uuid.uuid4(),
+    }
+    return render(request, "shop/review.html", context)
 
 
 @login_required
@@ -294,9 +418,12 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     lines = [(line, catalog.spec_display(line.product_version, line.spec)) for line in order.lines.all()]
+    poll_seconds = settings.ORDER_TRACKER_POLL_SECONDS
     if request.headers.get("HX-Request") and request.GET.get("part") == "tracker":
-        return render(request, "shop/_tracker.html", {"order": order, "progress": selectors.order_progress(order)})
+        context = {"order": order, "progress": selectors.order_progress(order), "poll_seconds": poll_seconds}
+        return render(request, "shop/_tracker.html", context)
     context = {
+        "poll_seconds": poll_seconds,
         "order": order,
         "progress": selectors.order_progress(order),
         "lines": lines,

@@ -230,6 +230,9 @@ LOGGING: dict[str, Any] = {
 # past it the call answers 503 `configurator_budget`; publishing refuses a product that would.
 CONFIGURATOR_SEARCH_BUDGET = env_int("CONFIGURATOR_SEARCH_BUDGET", 1_000_000)
 
+# How often an open order's page asks for its tracker again, in seconds (shop/_tracker.html).
+ORDER_TRACKER_POLL_SECONDS = env_count("ORDER_TRACKER_POLL_SECONDS", 15, at_least=1)
+
 # The CJK TrueType font travelers embed (a subset) for Chinese text: Debian's fonts-wqy-microhei,
 # which `make install` installs (production/travelers.py; a .ttc's first face is used).
 TRAVELER_CJK_FONT = env_str("TRAVELER_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -2,6 +2,7 @@
 (WCAG 2.2 A/AA: no serious or critical violation) and on a 390 px phone (nothing scrolls sideways)."""
 
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from playwright.sync_api import Browser, Page
 from orders.models import Order
 from production.models import Operation, ProductionOrder
 from tests.e2e.axe import assert_accessible
+from tests.factories import suit_spec
 
 pytestmark = [pytest.mark.e2e]
 
@@ -32,6 +34,8 @@ def factory(django_db_setup, django_db_blocker, live_server) -> Iterator[dict[st
         po = ProductionOrder.objects.order_by("id").first()
         op = Operation.objects.order_by("id").first()
         assert order is not None and po is not None and op is not None
+        # a complete suit with a shawl lapel: reviewed, and (without its jacket) the jacket implied
+        form = {k: ("true" if v is True else v) for k, v in suit_spec(jacket="sb1", lapel="shawl").items()}
         yield {
             "": ["/login/", "/signup/", "/", "/products/mtm-suit/", "/no-such-page/"],
             "alice": [
@@ -39,6 +43,8 @@ def factory(django_db_setup, django_db_blocker, live_server) -> Iterator[dict[st
                 "/products/mtm-suit/",
                 "/products/custom-cabinet/",
                 "/products/refrigerator/",
+                "/products/mtm-suit/review/?" + urlencode({**form, "quantity": 2}),
+                "/products/mtm-suit/?" + urlencode({k: v for k, v in form.items() if k != "jacket"}),
                 "/orders/",
                 f"/orders/{order.number}/",
             ],

@@ -50,10 +50,14 @@ def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
     ):
         page.fill(f"input[name={name}]", value)
     page.press("input[name=inseam_cm]", "Tab")  # the last change updates the page in place
-    page.wait_for_selector("#place-order")
-    # sees the price and how it adds up, and orders
+    page.wait_for_selector("#review-order")
+    # sees the price and how it adds up, reviews the order, and orders
     assert "CNY" in page.locator(".price").inner_text()
     assert page.locator("#price-breakdown").is_visible()
+    page.click("#review-order")
+    page.wait_for_url("**/products/mtm-suit/review/?*")
+    assert page.locator("#choice-lapel td").inner_text() == "Notch"
+    assert not Order.objects.exists()
     page.click("#place-order")
     page.wait_for_url("**/orders/C2B-*/")
     order = Order.objects.get()

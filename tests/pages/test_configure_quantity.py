@@ -39,7 +39,7 @@ def test_a_bad_quantity_falls_back_to_what_an_order_line_allows(client, raw, sho
 
 def test_the_order_placed_from_the_page_is_for_that_many(client, customer):
     client.force_login(customer)
-    page = client.get(f"/products/mtm-suit/?{_query(quantity=3)}").content.decode()
+    page = client.get(f"/products/mtm-suit/review/?{_query(quantity=3)}").content.decode()
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
     form = {k: ("true" if v is True else v) for k, v in suit_spec().items()}
     client.post("/products/mtm-suit/order/", {**form, "quantity": "3", "idempotency_key": key})

@@ -35,7 +35,9 @@ def test_a_complete_configuration_shows_price_and_its_breakdown_and_orders(clien
     client.force_login(customer)
     page = client.get("/products/mtm-suit/?" + urlencode(form(suit_spec())))
     html = page.content.decode()
-    assert "CNY" in html and 'id="price-breakdown"' in html and 'id="place-order"' in html
+    assert "CNY" in html and 'id="price-breakdown"' in html and 'id="review-order"' in html
+    review = client.get("/products/mtm-suit/review/?" + urlencode(form(suit_spec())))
+    assert 'id="place-order"' in review.content.decode()
     response = client.post("/products/mtm-suit/order/", {**form(suit_spec()), "idempotency_key": KEY, "quantity": "1"})
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
