@@ -91,6 +91,7 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "signup": {"GET": rule(EVERYONE), "POST": rule(EVERYONE)},
     "shop:home": {"GET": rule(EVERYONE)},
     "shop:configure": {"GET": rule(EVERYONE)},
+    "shop:review": {"GET": rule(CUSTOMERS)},
     "shop:place-order": {"POST": rule(CUSTOMERS)},
     "shop:save-profile": {"POST": rule(CUSTOMERS)},
     "shop:orders": {"GET": rule(SIGNED_IN)},
