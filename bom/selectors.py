@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from bom import ports
 from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
@@ -47,7 +48,7 @@ def version_get_published(*, slug: str) -> ProductVersion:
         .first()
     )
     if version is None:
-        raise NotFound(f"There is no product '{slug}'.")
+        raise NotFound(_("There is no product '%(slug)s'.") % {"slug": slug})
     return version
 
 
