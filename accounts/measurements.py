@@ -1,5 +1,6 @@
 """The values of a saved measurement profile: option keys to decimal numbers, checked and
-normalised the same way wherever they come from (the API, a service call). Pure Python.
+normalised the same way wherever they come from (the API, a service call). No database; the
+problems are worded in the active language (gettext).
 
 A value is a JSON number or a decimal string (`100`, `"98.50"`, `-1.5`), finite, below
 MAX_MAGNITUDE and with at most MAX_PLACES decimals; it is kept as its plain decimal string
