@@ -14,6 +14,8 @@ from bom.models import ProductVersion
 from bom.services import PublishRefused, version_create_from_definition, version_publish
 from inventory.models import Item, LedgerEntry, PurchaseOrder, Receipt
 from inventory.services import purchase_order_create
+from orders.models import Order
+from tests.factories import cabinet_spec
 
 # LocaleMiddleware picks the request's language from Accept-Language (the i18n branch adds it to
 # the settings; here it is added for these tests alone).
@@ -124,3 +126,32 @@ def test_an_unknown_endpoint_answers_in_chinese_once_config_locale_is_a_locale_p
         response = anon.get("/api/v1/no-such-thing/", **CHINESE)
     assert response.status_code == 404
     assert response.json() == {"detail": "没有这个接口。", "code": "not_found"}
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_role_refusal_is_in_chinese_for_a_chinese_client(customer_api):
+    with WITH_LOCALE:
+        response = customer_api.post("/api/v1/production/replan/", **CHINESE)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "只有生产计划员和工作人员可以执行此操作。", "code": "permission_denied"}
+
+
+@pytest.mark.usefixtures("demo")
+def test_an_order_without_its_idempotency_key_is_refused_in_chinese_and_not_placed(customer_api):
+    body = {"lines": [{"product": "custom-cabinet", "spec": cabinet_spec(), "quantity": 1}]}
+    with WITH_LOCALE:
+        response = customer_api.post("/api/v1/orders/", body, format="json", **CHINESE)
+    assert response.status_code == 400
+    assert response.json() == {"Idempotency-Key": ["必须提供此请求头：由客户端生成的 UUID。"]}
+    assert not Order.objects.exists()
+
+
+@override_settings(LOCALE_PATHS=[settings.BASE_DIR / "config" / "locale"], API_JSON_MAX_DEPTH=3)
+def test_a_body_nested_too_deep_is_refused_in_chinese_once_config_locale_is_a_locale_path(customer_api):
+    with WITH_LOCALE:
+        response = customer_api.post(
+            "/api/v1/me/profiles/", '{"a": [[[[1]]]]}', content_type="application/json", **CHINESE
+        )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON 解析错误：嵌套超过 3 层。", "code": "parse_error"}
+    assert not MeasurementProfile.objects.exists()
