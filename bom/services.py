@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from bom.catalog_source import CatalogSource
 from bom.configurator.analysis import Finding, analyse_definition
@@ -22,9 +22,9 @@ from config.errors import DomainError
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 # A version's status as a refusal names it in a sentence.
 STATUS_WORDS: dict[str, Any] = {
-    ProductVersion.Status.DRAFT: gettext_lazy("draft"),
-    ProductVersion.Status.PUBLISHED: gettext_lazy("published"),
-    ProductVersion.Status.RETIRED: gettext_lazy("retired"),
+    ProductVersion.Status.DRAFT: pgettext_lazy("status in a sentence", "draft"),
+    ProductVersion.Status.PUBLISHED: pgettext_lazy("status in a sentence", "published"),
+    ProductVersion.Status.RETIRED: pgettext_lazy("status in a sentence", "retired"),
 }
 
 

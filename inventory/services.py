@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from config.errors import IdempotencyKeyReused, InvalidInput, InvalidTransition, NotFound
 from config.transactions import retry_on_conflict
@@ -25,10 +25,10 @@ from inventory.signals import stock_received
 UUID_EXAMPLE = "3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76"
 # A purchase order's status as a refusal names it in a sentence.
 STATUS_WORDS: dict[str, Any] = {
-    PurchaseOrder.Status.OPEN: gettext_lazy("open"),
-    PurchaseOrder.Status.PARTIALLY_RECEIVED: gettext_lazy("partially received"),
-    PurchaseOrder.Status.RECEIVED: gettext_lazy("received"),
-    PurchaseOrder.Status.CANCELLED: gettext_lazy("cancelled"),
+    PurchaseOrder.Status.OPEN: pgettext_lazy("status in a sentence", "open"),
+    PurchaseOrder.Status.PARTIALLY_RECEIVED: pgettext_lazy("status in a sentence", "partially received"),
+    PurchaseOrder.Status.RECEIVED: pgettext_lazy("status in a sentence", "received"),
+    PurchaseOrder.Status.CANCELLED: pgettext_lazy("status in a sentence", "cancelled"),
 }
 
 

@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.language import user_language
 from bom import selectors as catalog
@@ -51,13 +51,13 @@ MILESTONE_SUBJECTS = {
 }
 # A status as a refusal names it in a sentence ("An order that is on hold cannot ...").
 STATUS_WORDS: dict[str, Any] = {
-    S.SUBMITTED: gettext_lazy("submitted"),
-    S.ON_HOLD: gettext_lazy("on hold"),
-    S.CONFIRMED: gettext_lazy("confirmed"),
-    S.IN_PRODUCTION: gettext_lazy("in production"),
-    S.COMPLETED: gettext_lazy("completed"),
-    S.SHIPPED: gettext_lazy("shipped"),
-    S.CANCELLED: gettext_lazy("cancelled"),
+    S.SUBMITTED: pgettext_lazy("status in a sentence", "submitted"),
+    S.ON_HOLD: pgettext_lazy("status in a sentence", "on hold"),
+    S.CONFIRMED: pgettext_lazy("status in a sentence", "confirmed"),
+    S.IN_PRODUCTION: pgettext_lazy("status in a sentence", "in production"),
+    S.COMPLETED: pgettext_lazy("status in a sentence", "completed"),
+    S.SHIPPED: pgettext_lazy("status in a sentence", "shipped"),
+    S.CANCELLED: pgettext_lazy("status in a sentence", "cancelled"),
 }
 
 # The order's state machine: what each status may become.

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from config.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from config.transactions import retry_on_conflict
@@ -495,11 +495,11 @@ def production_replan(*, now: datetime | None = None) -> int:
 
 # A production order's status as a refusal names it in a sentence.
 STATUS_WORDS: dict[str, Any] = {
-    Status.AWAITING_MATERIAL: gettext_lazy("awaiting material"),
-    Status.PLANNED: gettext_lazy("planned"),
-    Status.IN_PROGRESS: gettext_lazy("in progress"),
-    Status.DONE: gettext_lazy("done"),
-    Status.CANCELLED: gettext_lazy("cancelled"),
+    Status.AWAITING_MATERIAL: pgettext_lazy("status in a sentence", "awaiting material"),
+    Status.PLANNED: pgettext_lazy("status in a sentence", "planned"),
+    Status.IN_PROGRESS: pgettext_lazy("status in a sentence", "in progress"),
+    Status.DONE: pgettext_lazy("status in a sentence", "done"),
+    Status.CANCELLED: pgettext_lazy("status in a sentence", "cancelled"),
 }
 PRIORITY_MIN, PRIORITY_MAX = -32768, 32767  # what ProductionOrder.priority (smallint) holds
 

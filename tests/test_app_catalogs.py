@@ -22,21 +22,21 @@ def _catalog(app: str) -> Path:
     return ROOT / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
-def _entries(po: Path) -> list[tuple[str, str, list[str]]]:
-    """(msgid, msgstr, flags) of each entry but the header."""
-    entries: list[tuple[str, str, list[str]]] = []
+def _entries(po: Path) -> list[tuple[tuple[str, str], str, list[str]]]:
+    """((msgctxt, msgid), msgstr, flags) of each entry but the header."""
+    entries: list[tuple[tuple[str, str], str, list[str]]] = []
     flags: list[str] = []
-    current: dict[str, list[str]] = {"msgid": [], "msgstr": []}
+    current: dict[str, list[str]] = {"msgctxt": [], "msgid": [], "msgstr": []}
     field = ""
     for line in po.read_text(encoding="utf-8").splitlines() + [""]:
         if current["msgstr"] and not line.startswith('"'):  # the entry ends: a blank line, a comment, a msgid
-            msgid, msgstr = "".join(current["msgid"]), "".join(current["msgstr"])
-            if msgid:
-                entries.append((msgid, msgstr, flags))
-            flags, current = [], {"msgid": [], "msgstr": []}
+            key = ("".join(current["msgctxt"]), "".join(current["msgid"]))
+            if key[1]:
+                entries.append((key, "".join(current["msgstr"]), flags))
+            flags, current = [], {"msgctxt": [], "msgid": [], "msgstr": []}
         if line.startswith("#,"):
             flags += [f.strip() for f in line[2:].split(",")]
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
             field, _, quoted = line.partition(" ")
             current[field].append(ast.literal_eval(quoted))
         elif line.startswith('"'):
@@ -48,7 +48,7 @@ def _entries(po: Path) -> list[tuple[str, str, list[str]]]:
 def test_every_message_of_the_catalog_is_translated_with_its_placeholders(app):
     entries = _entries(_catalog(app))
     assert entries
-    for msgid, msgstr, flags in entries:
+    for (_context, msgid), msgstr, flags in entries:
         assert msgstr and "fuzzy" not in flags, msgid
         assert sorted(PLACEHOLDER.findall(msgstr)) == sorted(PLACEHOLDER.findall(msgid)), msgid
 
@@ -58,8 +58,8 @@ def test_the_committed_mo_says_what_the_po_says(app):
     po = _catalog(app)
     with po.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    for msgid, msgstr, _flags in _entries(po):
-        assert compiled.gettext(msgid) == msgstr, msgid
+    for (context, msgid), msgstr, _flags in _entries(po):
+        assert (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) == msgstr, msgid
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -74,9 +74,9 @@ def test_every_message_the_apps_code_marks_is_in_its_catalog(app, tmp_path):
         + sources,
         check=True,
     )
-    marked = {msgid for msgid, _msgstr, _flags in _entries(pot)}
-    translated = {msgid for msgid, _msgstr, _flags in _entries(_catalog(app))}
+    marked = {key for key, _msgstr, _flags in _entries(pot)}
+    translated = {key for key, _msgstr, _flags in _entries(_catalog(app))}
     project = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"  # the pages' catalog (i18n)
     if project.exists():
-        translated |= {msgid for msgid, msgstr, _flags in _entries(project) if msgstr}
+        translated |= {key for key, msgstr, _flags in _entries(project) if msgstr}
     assert marked - translated == set()
