@@ -1,6 +1,8 @@
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
@@ -47,7 +49,7 @@ class RegisterApi(APIView):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": list(exc.messages)}) from exc
         except IntegrityError as exc:  # the same name registered a moment ago by another request
-            raise serializers.ValidationError({"username": ["This username is taken."]}) from exc
+            raise serializers.ValidationError({"username": [_("This username is taken.")]}) from exc
         return Response({"id": user.pk, "username": user.username}, status=status.HTTP_201_CREATED)
 
 
@@ -66,7 +68,7 @@ class TokenObtainApi(APIView):
         user = authenticate(request, **data.validated_data)
         if user is None or not user.is_active:
             raise serializers.ValidationError(
-                {"non_field_errors": ["Unable to log in with the username and password given."]}
+                {"non_field_errors": [_("Unable to log in with the username and password given.")]}
             )
         return Response({"token": api_token_create(user=user)})
 
@@ -95,7 +97,7 @@ class LogoutAllApi(APIView):
 
 
 class KeepsProfiles(IsCustomer):
-    message = "Only customers keep measurement profiles."
+    message = gettext_lazy("Only customers keep measurement profiles.")
 
 
 @extend_schema_view(get=extend_schema(description="The caller's measurement profiles, by name."))

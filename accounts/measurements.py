@@ -1,5 +1,6 @@
 """The values of a saved measurement profile: option keys to decimal numbers, checked and
-normalised the same way wherever they come from (the API, a service call). Pure Python.
+normalised the same way wherever they come from (the API, a service call). No database; the
+problems are worded in the active language (gettext).
 
 A value is a JSON number or a decimal string (`100`, `"98.50"`, `-1.5`), finite, below
 MAX_MAGNITUDE and with at most MAX_PLACES decimals; it is kept as its plain decimal string
@@ -11,17 +12,22 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 MAX_ENTRIES = 50
 MAX_PLACES = 6
 MAX_MAGNITUDE = Decimal(10) ** 12
 KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 _DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # ASCII digits only
 
-NOT_AN_OBJECT = 'Must be an object of option keys to numbers, such as {"chest_cm": "100"}.'
-BAD_KEY = "Not an option key: a lower-case letter, then lower-case letters, digits or _ (at most 60 characters)."
-NOT_A_NUMBER = 'Must be a number, given as a JSON number or a decimal string such as "98.5".'
-TOO_LARGE = "Too large: at most 12 digits before the decimal point."
-TOO_PRECISE = f"At most {MAX_PLACES} decimal places."
+# Translated when a message is made (str()), in the language of the request then active.
+NOT_AN_OBJECT = gettext_lazy('Must be an object of option keys to numbers, such as {"chest_cm": "100"}.')
+BAD_KEY = gettext_lazy(
+    "Not an option key: a lower-case letter, then lower-case letters, digits or _ (at most 60 characters)."
+)
+NOT_A_NUMBER = gettext_lazy('Must be a number, given as a JSON number or a decimal string such as "98.5".')
+TOO_LARGE = gettext_lazy("Too large: at most 12 digits before the decimal point.")
 
 
 class MeasurementValuesInvalid(ValueError):
@@ -42,25 +48,25 @@ class MeasurementValuesInvalid(ValueError):
 def measurement_value_clean(raw: object) -> str:
     """The normalised decimal string of one value; raises ValueError with the customer's reason."""
     if isinstance(raw, bool):
-        raise ValueError(NOT_A_NUMBER)
+        raise ValueError(str(NOT_A_NUMBER))
     if isinstance(raw, float):
         if not math.isfinite(raw):  # 1e400 in a JSON body arrives as inf
-            raise ValueError(NOT_A_NUMBER)
+            raise ValueError(str(NOT_A_NUMBER))
         number = Decimal(repr(raw))  # the shortest repr: 98.5, never the binary expansion
     elif isinstance(raw, int):
         number = Decimal(raw)
     elif isinstance(raw, str) and _DECIMAL_TEXT.fullmatch(raw.strip()):
         number = Decimal(raw.strip())
     else:
-        raise ValueError(NOT_A_NUMBER)
+        raise ValueError(str(NOT_A_NUMBER))
     if abs(number) >= MAX_MAGNITUDE:
-        raise ValueError(TOO_LARGE)
+        raise ValueError(str(TOO_LARGE))
     if not number:
         return "0"  # also for -0 and 0.000
     number = number.normalize()
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        raise ValueError(TOO_PRECISE)
+        raise ValueError(_("At most %(places)s decimal places.") % {"places": MAX_PLACES})
     return format(number, "f")
 
 
@@ -75,14 +81,19 @@ def measurement_values_clean(raw: Any) -> dict[str, str]:
     Raises MeasurementValuesInvalid with every problem at once.
     """
     if not isinstance(raw, dict):
-        raise MeasurementValuesInvalid([NOT_AN_OBJECT])
+        raise MeasurementValuesInvalid([str(NOT_AN_OBJECT)])
     if len(raw) > MAX_ENTRIES:
-        raise MeasurementValuesInvalid([f"At most {MAX_ENTRIES} measurements in a profile; this has {len(raw)}."])
+        raise MeasurementValuesInvalid(
+            [
+                _("At most %(most)s measurements in a profile; this has %(count)s.")
+                % {"most": MAX_ENTRIES, "count": len(raw)}
+            ]
+        )
     cleaned: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for key, value in raw.items():
         if not isinstance(key, str) or not KEY.fullmatch(key):
-            errors[_shown(str(key))] = [BAD_KEY]
+            errors[_shown(str(key))] = [str(BAD_KEY)]
             continue
         try:
             cleaned[key] = measurement_value_clean(value)

@@ -7,6 +7,7 @@ Planners may do what operators may.
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -49,21 +50,21 @@ def sees_all_orders(user: Any) -> bool:
 
 
 class IsCustomer(BasePermission):
-    message = "Only customers place orders."
+    message = gettext_lazy("Only customers place orders.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_customer(request.user)
 
 
 class IsPlannerOrStaff(BasePermission):
-    message = "Only planners and staff may do this."
+    message = gettext_lazy("Only planners and staff may do this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_planner(request.user) or is_staff(request.user)
 
 
 class IsOperatorOrPlanner(BasePermission):
-    message = "Only operators and planners may do this."
+    message = gettext_lazy("Only operators and planners may do this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_operator(request.user)
@@ -72,7 +73,7 @@ class IsOperatorOrPlanner(BasePermission):
 class IsShopFloor(BasePermission):
     """Operators, planners and staff."""
 
-    message = "Only operators, planners and staff may see the shop floor."
+    message = gettext_lazy("Only operators, planners and staff may see the shop floor.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_operator(request.user) or is_staff(request.user)

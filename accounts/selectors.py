@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from accounts.models import MeasurementProfile
 from config.errors import NotFound
@@ -18,5 +19,5 @@ def profile_get(*, owner: Any, profile_id: int) -> MeasurementProfile:
     """One of the customer's profiles; NotFound for anyone else's (its existence is not revealed)."""
     profile = MeasurementProfile.objects.filter(owner=owner, pk=profile_id).first()
     if profile is None:
-        raise NotFound("There is no such measurement profile.")
+        raise NotFound(_("There is no such measurement profile."))
     return profile

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from accounts.measurements import MeasurementValuesInvalid, measurement_values_clean
@@ -62,9 +63,9 @@ def _profile_owner_lock(*, owner_id: int) -> None:
 def _profile_name_clean(name: str) -> str:
     name = name.strip()
     if not name:
-        raise InvalidInput("name", "A profile needs a name.")
+        raise InvalidInput("name", _("A profile needs a name."))
     if len(name) > PROFILE_NAME_MAX_LENGTH:
-        raise InvalidInput("name", f"At most {PROFILE_NAME_MAX_LENGTH} characters.")
+        raise InvalidInput("name", _("At most %(most)s characters.") % {"most": PROFILE_NAME_MAX_LENGTH})
     return name
 
 
@@ -80,7 +81,7 @@ def _profile_name_free(*, owner_id: int, name: str, exclude_pk: int | None = Non
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
-        raise InvalidInput("name", f"You already have a profile named '{name}'.")
+        raise InvalidInput("name", _("You already have a profile named '%(name)s'.") % {"name": name})
 
 
 def _profile_save(*, profile: MeasurementProfile) -> None:
@@ -88,7 +89,7 @@ def _profile_save(*, profile: MeasurementProfile) -> None:
         with transaction.atomic():
             profile.save()
     except IntegrityError as exc:  # the unique name, should a writer ever skip the owner's lock
-        raise InvalidInput("name", f"You already have a profile named '{profile.name}'.") from exc
+        raise InvalidInput("name", _("You already have a profile named '%(name)s'.") % {"name": profile.name}) from exc
 
 
 @transaction.atomic
@@ -103,7 +104,8 @@ def profile_create(*, owner: Any, name: str, values: dict[str, Any]) -> Measurem
     if MeasurementProfile.objects.filter(owner=owner).count() >= PROFILES_PER_CUSTOMER:
         raise InvalidInput(
             "non_field_errors",
-            f"You can keep at most {PROFILES_PER_CUSTOMER} measurement profiles; delete one to save another.",
+            _("You can keep at most %(most)s measurement profiles; delete one to save another.")
+            % {"most": PROFILES_PER_CUSTOMER},
         )
     _profile_name_free(owner_id=owner.pk, name=name)
     profile = MeasurementProfile(owner=owner, name=name, values=cleaned)
@@ -124,7 +126,7 @@ def profile_update(
     _profile_owner_lock(owner_id=profile.owner_id)
     current = MeasurementProfile.objects.filter(pk=profile.pk).first()
     if current is None:
-        raise NotFound("There is no such measurement profile.")
+        raise NotFound(_("There is no such measurement profile."))
     if new_name is not None:
         _profile_name_free(owner_id=current.owner_id, name=new_name, exclude_pk=current.pk)
         current.name = new_name

@@ -93,7 +93,12 @@ def main() -> dict:
                     "item_id", "reason", "on_hand_delta", "reserved_delta", "source", "user_id"
                 )
             ),
-            "events": sorted(OrderEvent.objects.filter(pk__gt=since[1]).values_list("order_id", "kind", "message")),
+            "events": sorted(
+                (order_id, kind, json.dumps(params, sort_keys=True))
+                for order_id, kind, params in OrderEvent.objects.filter(pk__gt=since[1]).values_list(
+                    "order_id", "kind", "params"
+                )
+            ),
         }
 
     def reset(ids: list[int], since: tuple[int, int]) -> None:

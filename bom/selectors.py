@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from bom import ports
 from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
@@ -49,7 +50,7 @@ def version_get_published(*, slug: str) -> ProductVersion:
         .first()
     )
     if version is None:
-        raise NotFound(f"There is no product '{slug}'.")
+        raise NotFound(_("There is no product '%(slug)s'.") % {"slug": slug})
     return version
 
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
@@ -39,7 +40,9 @@ class ConfigureInSerializer(serializers.Serializer):
         if prefer is not None:
             value = attrs["spec"].get(prefer)
             if value is None or (isinstance(value, str) and not value.strip()):
-                raise serializers.ValidationError({"prefer": [f"'{prefer}' is not an option set in the spec."]})
+                raise serializers.ValidationError(
+                    {"prefer": [_("'%(prefer)s' is not an option set in the spec.") % {"prefer": prefer}]}
+                )
         return attrs
 
 

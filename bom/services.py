@@ -10,6 +10,8 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from bom.catalog_source import CatalogSource
 from bom.configurator.analysis import Finding, analyse_definition
@@ -19,6 +21,12 @@ from bom.selectors import definition_for, engine_for, resources_for
 from config.errors import DomainError
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+# A version's status as a refusal names it in a sentence.
+STATUS_WORDS: dict[str, Any] = {
+    ProductVersion.Status.DRAFT: pgettext_lazy("status in a sentence", "draft"),
+    ProductVersion.Status.PUBLISHED: pgettext_lazy("status in a sentence", "published"),
+    ProductVersion.Status.RETIRED: pgettext_lazy("status in a sentence", "retired"),
+}
 
 
 class PublishRefused(DomainError):
@@ -27,7 +35,7 @@ class PublishRefused(DomainError):
     code = "publish_refused"
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("The version cannot be published:\n" + "\n".join(f"- {p}" for p in problems))
+        super().__init__(_("The version cannot be published:") + "\n" + "\n".join(f"- {p}" for p in problems))
         self.problems = problems
 
 
@@ -38,13 +46,19 @@ def _dec(value: Any, *, where: str, field: Any) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except InvalidOperation as exc:
-        raise PublishRefused([f"{where}: {value!r} is not a number"]) from exc
+        raise PublishRefused([_("%(where)s: %(value)r is not a number") % {"where": where, "value": value}]) from exc
     places = field.decimal_places
     limit = Decimal(10) ** (field.max_digits - places)
     if not number.is_finite() or number.copy_abs() >= limit:
-        raise PublishRefused([f"{where}: {value} is too large (it must stay below {limit})"])
+        raise PublishRefused(
+            [_("%(where)s: %(value)s is too large (it must stay below %(limit)s)")
+             % {"where": where, "value": value, "limit": limit}]
+        )  # fmt: skip
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise PublishRefused([f"{where}: {value} has more than {places} decimal places"])
+        raise PublishRefused(
+            [_("%(where)s: %(value)s has more than %(places)s decimal places")
+             % {"where": where, "value": value, "places": places}]
+        )  # fmt: skip
     return number
 
 
@@ -74,7 +88,7 @@ def _translations(**fields: dict[str, str]) -> dict[str, dict[str, str]]:
 
 def _require(entry: dict[str, Any], field: str, where: str) -> Any:
     if field not in entry or entry[field] in (None, ""):
-        raise PublishRefused([f"{where}: '{field}' is missing"])
+        raise PublishRefused([_("%(where)s: '%(field)s' is missing") % {"where": where, "field": field}])
     return entry[field]
 
 
@@ -84,12 +98,12 @@ def version_create_from_definition(
 ) -> ProductVersion:
     """Store a catalog definition as a new draft version of its product (creating the product)."""
     if not isinstance(definition, dict):
-        raise PublishRefused(["the catalog file must hold a mapping at its top level"])
+        raise PublishRefused([_("the catalog file must hold a mapping at its top level")])
     slug = _require(definition, "slug", "slug")
     _require(definition, "name", "name")
     name, name_i18n = _shown(definition, "name", "")
     description, description_i18n = _shown(definition, "description", "")
-    product, _ = Product.objects.get_or_create(slug=slug, defaults={"name": name})
+    product, _created = Product.objects.get_or_create(slug=slug, defaults={"name": name})
     product.name = name
     product.description = description
     product.translations = _translations(name=name_i18n, description=description_i18n)
@@ -242,7 +256,10 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
     """
     version = ProductVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != ProductVersion.Status.DRAFT:
-        raise PublishRefused([f"version {version.number} is already {version.status}; edit a new draft"])
+        raise PublishRefused(
+            [_("version %(number)s is already %(status)s; edit a new draft")
+             % {"number": version.number, "status": STATUS_WORDS[version.status]}]
+        )  # fmt: skip
     definition = definition_for(version)
     resources = resources_for(definition)
     findings = analyse_definition(definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET)
@@ -273,7 +290,7 @@ def catalog_load_file(*, path: Path) -> tuple[ProductVersion, bool]:
     try:
         source = CatalogSource(raw, name=path.name)
     except yaml.YAMLError as exc:
-        raise PublishRefused([f"{path.name}: not valid YAML: {exc}"]) from exc
+        raise PublishRefused([_("%(file)s: not valid YAML: %(error)s") % {"file": path.name, "error": exc}]) from exc
     definition = source.definition
     slug = definition.get("slug") if isinstance(definition, dict) else None
     # The file's digest is compared with the last version loaded from a file, not with the

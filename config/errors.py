@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A refusal the caller can understand; nothing was changed."""
@@ -36,8 +38,8 @@ class SpecInvalid(DomainError):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, errors: dict[str, Any], message: str = "The specification is not valid.") -> None:
-        super().__init__(message)
+    def __init__(self, errors: dict[str, Any], message: str | None = None) -> None:
+        super().__init__(message or _("The specification is not valid."))
         self.errors = errors
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -39,4 +40,4 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 @csrf_exempt  # it changes nothing: a POST to an unknown path is a 404, not a CSRF refusal
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Anyone: an unknown path under /api/v1/ answers in the API's shape, not as an HTML page."""
-    return JsonResponse({"detail": "There is no such endpoint.", "code": "not_found"}, status=404)
+    return JsonResponse({"detail": _("There is no such endpoint."), "code": "not_found"}, status=404)

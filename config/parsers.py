@@ -6,6 +6,7 @@ from itertools import accumulate
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils import json
@@ -31,13 +32,13 @@ class JSONParser(parsers.JSONParser):
         # DRF's own check that the charset is a text encoding (no bz2_codec bombs).
         encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]
         limit = settings.API_JSON_MAX_DEPTH
-        too_deep = ParseError(f"JSON parse error - nested deeper than {limit} levels.")
+        too_deep = ParseError(_("JSON parse error - nested deeper than %(limit)s levels.") % {"limit": limit})
         try:
             text = codecs.getreader(encoding)(stream).read()
             if json_depth(text) > limit:
                 raise too_deep
             return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except ValueError as exc:
-            raise ParseError(f"JSON parse error - {exc}") from exc
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from exc
         except RecursionError as exc:  # only if API_JSON_MAX_DEPTH were set beyond the stack's reach
             raise too_deep from exc

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from django.db import DatabaseError, connection
+from django.utils.translation import gettext as _
 
 from config.errors import ServiceBusy
 
@@ -50,7 +51,7 @@ def retry_on_conflict(func: Callable[P, R]) -> Callable[P, R]:
                     raise
                 logger.warning("%s lost a database race (attempt %s of %s): %s", func.__name__, attempt, ATTEMPTS, exc)
                 if attempt == ATTEMPTS:
-                    raise ServiceBusy("The factory is very busy right now; please try again in a moment.") from exc
+                    raise ServiceBusy(_("The factory is very busy right now; please try again in a moment.")) from exc
                 time.sleep(random.uniform(0.005, 0.03) * attempt)
         raise AssertionError("unreachable")
 

@@ -14,11 +14,22 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.db.models.functions import Round
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from config.errors import IdempotencyKeyReused, InvalidInput, InvalidTransition, NotFound
 from config.transactions import retry_on_conflict
 from inventory.models import MAX_QUANTITY, Item, LedgerEntry, PurchaseOrder, Receipt
 from inventory.signals import stock_received
+
+UUID_EXAMPLE = "3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76"
+# A purchase order's status as a refusal names it in a sentence.
+STATUS_WORDS: dict[str, Any] = {
+    PurchaseOrder.Status.OPEN: pgettext_lazy("status in a sentence", "open"),
+    PurchaseOrder.Status.PARTIALLY_RECEIVED: pgettext_lazy("status in a sentence", "partially received"),
+    PurchaseOrder.Status.RECEIVED: pgettext_lazy("status in a sentence", "received"),
+    PurchaseOrder.Status.CANCELLED: pgettext_lazy("status in a sentence", "cancelled"),
+}
 
 
 def _locked_items(item_ids: list[int]) -> dict[int, Item]:
@@ -96,7 +107,7 @@ def stock_reserve_lines(*, lines: list[tuple[int, Decimal, str]]) -> None:
     """Reserve (item_id, quantity, source) lines the caller has checked under its locks:
     one UPDATE for all items and one ledger row per line. The CHECK constraints still guard."""
     totals: dict[int, Decimal] = {}
-    for item_id, qty, _ in lines:
+    for item_id, qty, _source in lines:
         totals[item_id] = totals.get(item_id, Decimal(0)) + qty
     if not totals:
         return
@@ -132,7 +143,7 @@ def stock_unreserve_lines(*, lines: list[tuple[int, Decimal, str]]) -> None:
     order), one UPDATE, one ledger row per line. Runs inside the caller's transaction."""
     lines = [(item_id, qty, source) for item_id, qty, source in lines if qty > 0]
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    for item_id, qty, _ in lines:
+    for item_id, qty, _source in lines:
         totals[item_id] += qty
     if not totals:
         return
@@ -183,10 +194,10 @@ def receipt_record(
     Raises InvalidInput (unknown SKU, bad quantity or key) and IdempotencyKeyReused (422)."""
     key = _receipt_key(idempotency_key)
     if quantity <= 0:
-        raise InvalidInput("quantity", "The quantity received must be more than zero.")
+        raise InvalidInput("quantity", _("The quantity received must be more than zero."))
     item = Item.objects.select_for_update().filter(sku=sku).first()
     if item is None:
-        raise InvalidInput("sku", f"There is no item with SKU '{sku}'.")
+        raise InvalidInput("sku", _("There is no item with SKU '%(sku)s'.") % {"sku": sku})
     user = user if getattr(user, "is_authenticated", False) else None
     # Under the item's lock, so a concurrent retry of the same receipt waits and then finds it.
     replay = _receipt_replay(user, key, sku=sku, quantity=quantity, reference=reference)
@@ -194,9 +205,17 @@ def receipt_record(
         return replay
     exponent = Decimal(1).scaleb(-item.decimals)
     if quantity != quantity.quantize(exponent):
-        raise InvalidInput("quantity", f"{item.sku} is counted in {item.uom} with at most {item.decimals} decimals.")
+        raise InvalidInput(
+            "quantity",
+            _("%(sku)s is counted in %(uom)s with at most %(decimals)s decimals.")
+            % {"sku": item.sku, "uom": item.uom, "decimals": item.decimals},
+        )
     if item.on_hand + quantity >= MAX_QUANTITY:
-        raise InvalidInput("quantity", f"That would put more than {MAX_QUANTITY - 1} {item.uom} of {item.sku} on hand.")
+        raise InvalidInput(
+            "quantity",
+            _("That would put more than %(most)s %(uom)s of %(sku)s on hand.")
+            % {"most": MAX_QUANTITY - 1, "uom": item.uom, "sku": item.sku},
+        )
     try:
         with transaction.atomic():
             receipt = Receipt.objects.create(
@@ -205,7 +224,7 @@ def receipt_record(
             )  # fmt: skip
     except IntegrityError:
         # the same key, just used by a concurrent receipt of another item
-        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different receipt.") from None
+        raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different receipt.")) from None
     Item.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)
     LedgerEntry.objects.create(
         item=item, reason=LedgerEntry.Reason.RECEIPT, on_hand_delta=quantity, source=f"RCV-{receipt.pk:06d}", user=user
@@ -220,7 +239,9 @@ def _receipt_key(key: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(key))
     except ValueError:
-        raise InvalidInput("Idempotency-Key", "Must be a UUID, such as 3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76.") from None
+        raise InvalidInput(
+            "Idempotency-Key", _("Must be a UUID, such as %(example)s.") % {"example": UUID_EXAMPLE}
+        ) from None
 
 
 def _receipt_replay(user: Any, key: uuid.UUID | None, *, sku: str, quantity: Decimal, reference: str) -> Receipt | None:
@@ -231,7 +252,7 @@ def _receipt_replay(user: Any, key: uuid.UUID | None, *, sku: str, quantity: Dec
     if found is None:
         return None
     if (found.item.sku, found.quantity, found.reference) != (sku, quantity, reference):
-        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different receipt.")
+        raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different receipt."))
     return found
 
 
@@ -259,11 +280,11 @@ def purchase_order_create(
     """Order material from a supplier, in the item's purchase unit. Raises InvalidInput."""
     item = Item.objects.filter(sku=sku).first()
     if item is None:
-        raise InvalidInput("sku", f"There is no item with SKU '{sku}'.")
+        raise InvalidInput("sku", _("There is no item with SKU '%(sku)s'.") % {"sku": sku})
     if quantity <= 0:
-        raise InvalidInput("quantity", "The quantity ordered must be more than zero.")
+        raise InvalidInput("quantity", _("The quantity ordered must be more than zero."))
     if item.to_stock_units(quantity) >= MAX_QUANTITY:
-        raise InvalidInput("quantity", "That is more than stock can hold.")
+        raise InvalidInput("quantity", _("That is more than stock can hold."))
     purchase = PurchaseOrder.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:16]}", supplier=supplier, item=item, quantity=quantity,
         expected_date=expected_date, created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -284,21 +305,25 @@ def purchase_order_receive(
     key = _receipt_key(idempotency_key)
     purchase = PurchaseOrder.objects.select_for_update().select_related("item").filter(number=number).first()
     if purchase is None:
-        raise NotFound("There is no such purchase order.")
+        raise NotFound(_("There is no such purchase order."))
     if key is not None:
         replay = Receipt.objects.filter(
             received_by=user if getattr(user, "is_authenticated", False) else None, idempotency_key=key
         ).first()
         if replay is not None:
             if replay.purchase_order_id != purchase.pk or replay.quantity != purchase.item.to_stock_units(quantity):
-                raise IdempotencyKeyReused("This Idempotency-Key was already used for a different receipt.")
+                raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different receipt."))
             return replay
     if purchase.status not in PurchaseOrder.OPEN_STATUSES:
-        raise InvalidTransition(f"Purchase order {number} is {purchase.status}.", code="not_open")
+        raise InvalidTransition(
+            _("Purchase order %(number)s is %(status)s.") % {"number": number, "status": STATUS_WORDS[purchase.status]},
+            code="not_open",
+        )
     if quantity <= 0 or quantity > purchase.open_quantity:
         raise InvalidInput(
             "quantity",
-            f"Receive between 0 and {purchase.open_quantity} {purchase.item.purchase_uom or purchase.item.uom}.",
+            _("Receive between 0 and %(most)s %(uom)s.")
+            % {"most": purchase.open_quantity, "uom": purchase.item.purchase_uom or purchase.item.uom},
         )
     purchase.received_quantity += quantity
     purchase.status = (

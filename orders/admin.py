@@ -35,7 +35,8 @@ class OrderEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     max_num = 0
-    readonly_fields = ["at", "kind", "message"]
+    fields = ["at", "kind", "text"]
+    readonly_fields = ["at", "kind", "text"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -95,11 +96,12 @@ class OrderLineAdmin(admin.ModelAdmin):
 
 @admin.register(OrderEvent)
 class OrderEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "order", "kind", "message"]
+    list_display = ["at", "order", "kind", "text"]
     list_filter = ["kind"]
-    search_fields = ["order__number", "message"]
+    search_fields = ["order__number"]
     list_select_related = ["order"]
-    readonly_fields = ["at", "order", "kind", "message"]
+    readonly_fields = ["at", "order", "kind", "params", "text"]
+    exclude = ["message"]  # shown through `text`
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

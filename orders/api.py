@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -42,7 +43,7 @@ class OrderListCreateApi(ListAPIView):
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
-            raise ValidationError({"Idempotency-Key": ["This header is required: a UUID chosen by the client."]})
+            raise ValidationError({"Idempotency-Key": [_("This header is required: a UUID chosen by the client.")]})
         data = OrderInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order, created = services.order_place(
@@ -77,7 +78,7 @@ class OrderCancelApi(APIView):
     def post(self, request: Request, number: str) -> Response:
         order = selectors.order_get_for(request.user, number=number)
         if order.customer_id != request.user.pk and not is_staff(request.user):
-            raise PermissionDenied("Only the customer who placed it and staff may cancel an order.")
+            raise PermissionDenied(_("Only the customer who placed it and staff may cancel an order."))
         services.order_cancel(order=order, user=request.user)
         return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
 

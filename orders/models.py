@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from bom.models import ProductVersion
+from orders.events import event_text
 
 
 class Order(models.Model):
@@ -63,12 +64,16 @@ class OrderLine(models.Model):
 
 
 class OrderEvent(models.Model):
-    """The customer's timeline of an order."""
+    """The customer's timeline of an order: a kind and its params, put into words when read, in
+    the reader's language (`text`; the templates are in orders/events.py)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=40)
-    message = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True, help_text="What the kind's text needs: a number, a date...")
+    message = models.CharField(
+        max_length=300, blank=True, help_text="Only for events older than params whose text could not be converted."
+    )
     notified_at = models.DateTimeField(null=True, blank=True, help_text="When the customer was e-mailed about it.")
 
     class Meta:
@@ -76,6 +81,11 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} {self.kind}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language (a stored message only for old events)."""
+        return self.message or event_text(self.kind, self.params)
 
 
 class IdempotencyKey(models.Model):

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.roles import sees_all_orders
 from config.errors import NotFound
@@ -39,7 +40,7 @@ def order_get_for(user: Any, *, number: str) -> Order:
         orders = orders.filter(customer=user)
     order = orders.filter(number=number).first()
     if order is None:
-        raise NotFound("There is no such order.")
+        raise NotFound(_("There is no such order."))
     return order
 
 

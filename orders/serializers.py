@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from orders.models import Order, OrderEvent, OrderLine
@@ -20,7 +21,7 @@ class OrderInSerializer(serializers.Serializer):
 
     def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(lines) > self.MAX_LINES:
-            raise serializers.ValidationError(f"An order has at most {self.MAX_LINES} lines.")
+            raise serializers.ValidationError(_("An order has at most %(most)s lines.") % {"most": self.MAX_LINES})
         return lines
 
 
@@ -74,6 +75,8 @@ class OrderLineOutSerializer(serializers.ModelSerializer):
 
 
 class OrderEventOutSerializer(serializers.ModelSerializer):
+    message = serializers.CharField(source="text", read_only=True)  # in the request's language
+
     class Meta:
         model = OrderEvent
         fields = ["at", "kind", "message"]

@@ -13,8 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DataError, IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts.language import user_language
 from bom import selectors as catalog
 from config.errors import (
     DomainError,
@@ -35,16 +38,26 @@ logger = logging.getLogger(__name__)
 S = Order.Status
 RELEASE_TASK = "orders.release"
 NOTIFY_TASK = "orders.notify_customer"
-# The events a customer is e-mailed about, with the mail's subject.
+# The events a customer is e-mailed about, with the mail's subject (in the customer's language).
 MILESTONE_SUBJECTS = {
-    "submitted": "we have your order",
-    "confirmed": "your order is confirmed",
-    "material_reserved": "all material has arrived",
-    "in_production": "your order is being made",
-    "completed": "your order is ready to ship",
-    "shipped": "your order is on its way",
-    "on_hold": "we are checking your order",
-    "cancelled": "your order is cancelled",
+    "submitted": gettext_lazy("we have your order"),
+    "confirmed": gettext_lazy("your order is confirmed"),
+    "material_reserved": gettext_lazy("all material has arrived"),
+    "in_production": gettext_lazy("your order is being made"),
+    "completed": gettext_lazy("your order is ready to ship"),
+    "shipped": gettext_lazy("your order is on its way"),
+    "on_hold": gettext_lazy("we are checking your order"),
+    "cancelled": gettext_lazy("your order is cancelled"),
+}
+# A status as a refusal names it in a sentence ("An order that is on hold cannot ...").
+STATUS_WORDS: dict[str, Any] = {
+    S.SUBMITTED: pgettext_lazy("status in a sentence", "submitted"),
+    S.ON_HOLD: pgettext_lazy("status in a sentence", "on hold"),
+    S.CONFIRMED: pgettext_lazy("status in a sentence", "confirmed"),
+    S.IN_PRODUCTION: pgettext_lazy("status in a sentence", "in production"),
+    S.COMPLETED: pgettext_lazy("status in a sentence", "completed"),
+    S.SHIPPED: pgettext_lazy("status in a sentence", "shipped"),
+    S.CANCELLED: pgettext_lazy("status in a sentence", "cancelled"),
 }
 
 # The order's state machine: what each status may become.
@@ -59,16 +72,21 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 # Before production starts (whether it has started is checked against the operations too).
 CANCELLABLE = (S.SUBMITTED, S.ON_HOLD, S.CONFIRMED)
+UUID_EXAMPLE = "3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76"
 
 
-def _transition(order: Order, to: str, *, kind: str, message: str, code: str = "invalid_transition") -> None:
+def _transition(
+    order: Order, to: str, *, kind: str, params: dict[str, Any] | None = None, code: str = "invalid_transition"
+) -> None:
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition(
-            f"An order that is {order.status.replace('_', ' ')} cannot become {to.replace('_', ' ')}.", code=code
+            _("An order that is %(status)s cannot become %(to)s.")
+            % {"status": STATUS_WORDS[order.status], "to": STATUS_WORDS[to]},
+            code=code,
         )
     order.status = to
     order.save(update_fields=["status", "updated_at"])
-    _notify([OrderEvent.objects.create(order=order, kind=kind, message=message)])
+    _notify([OrderEvent.objects.create(order=order, kind=kind, params=params or {})])
 
 
 def _notify(events: Sequence[OrderEvent]) -> None:
@@ -83,17 +101,23 @@ def order_event_notify(*, event_id: int) -> bool:
     event = OrderEvent.objects.select_related("order__customer").filter(pk=event_id, notified_at__isnull=True).first()
     if event is None or event.kind not in MILESTONE_SUBJECTS:
         return False
-    order, email = event.order, event.order.customer.email
-    if email:
-        link = f"{settings.SITE_URL.rstrip('/')}/orders/{order.number}/"
-        send_mail(
-            subject=f"{order.number}: {MILESTONE_SUBJECTS[event.kind]}",
-            message=f"{event.message}\n\nFollow your order: {link}\n",
-            from_email=None,
-            recipient_list=[email],
-        )
+    customer = event.order.customer
+    if customer.email:
+        subject, body = milestone_mail(event, language=user_language(customer))
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[customer.email])
     OrderEvent.objects.filter(pk=event.pk).update(notified_at=timezone.now())
-    return bool(email)
+    return bool(customer.email)
+
+
+def milestone_mail(event: OrderEvent, *, language: str) -> tuple[str, str]:
+    """The subject and body of the mail about a milestone event, in `language`, with the link to
+    the order's page."""
+    number = event.order.number
+    link = f"{settings.SITE_URL.rstrip('/')}/orders/{number}/"
+    with translation.override(language):
+        subject = _("%(number)s: %(subject)s") % {"number": number, "subject": MILESTONE_SUBJECTS[event.kind]}
+        body = _("%(text)s\n\nFollow your order: %(link)s\n") % {"text": event.text, "link": link}
+    return subject, body
 
 
 def _digest(lines: Sequence[Mapping[str, Any]], note: str) -> str:
@@ -115,7 +139,7 @@ def _configure_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
                 versions[slug] = None
         version = versions[slug]
         if version is None:
-            errors.append({"product": [f"There is no product '{slug}'."]})
+            errors.append({"product": [_("There is no product '%(slug)s'.") % {"slug": slug}]})
             configured.append({})
             continue
         result = catalog.engine_for(version).configure(line.get("spec") or {}, strict=True)
@@ -123,7 +147,9 @@ def _configure_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
             errors.append({"spec": result["errors"]})
         elif Decimal(result["price"]) < 0:
             # Publishing refuses such catalogs; this guards an order against one that slipped by.
-            errors.append({"spec": {"non_field_errors": ["This configuration cannot be priced; please contact us."]}})
+            errors.append(
+                {"spec": {"non_field_errors": [_("This configuration cannot be priced; please contact us.")]}}
+            )
         else:
             errors.append({})
         configured.append({"version": version, "result": result, "quantity": line["quantity"]})
@@ -132,8 +158,8 @@ def _configure_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
     currencies = sorted({c["result"]["currency"] for c in configured})
     if len(currencies) > 1:
         raise SpecInvalid(
-            {"lines": [f"An order is paid in one currency; these lines are in {' and '.join(currencies)}. "
-                       "Place one order per currency."]}
+            {"lines": [_("An order is paid in one currency; these lines are in %(currencies)s. "
+                         "Place one order per currency.") % {"currencies": _(" and ").join(currencies)}]}
         )  # fmt: skip
     return configured
 
@@ -173,7 +199,9 @@ def _valid_key(key: str) -> str:
     try:
         return str(uuid.UUID(key))
     except (ValueError, AttributeError, TypeError):
-        raise InvalidInput("Idempotency-Key", "Must be a UUID, such as 3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76.") from None
+        raise InvalidInput(
+            "Idempotency-Key", _("Must be a UUID, such as %(example)s.") % {"example": UUID_EXAMPLE}
+        ) from None
 
 
 def _replay(customer: Any, key: str, digest: str) -> Order | None:
@@ -181,7 +209,7 @@ def _replay(customer: Any, key: str, digest: str) -> Order | None:
     if found is None:
         return None
     if found.request_digest != digest:
-        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different order.")
+        raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different order."))
     return found.order
 
 
@@ -212,7 +240,7 @@ def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str)
         )
         for i, c in enumerate(configured)
     )
-    _notify([OrderEvent.objects.create(order=order, kind="submitted", message=f"Order {order.number} received.")])
+    _notify([OrderEvent.objects.create(order=order, kind="submitted", params={"number": order.number})])
     _release_request(order.pk)
     return order
 
@@ -245,7 +273,11 @@ def order_release(*, order_id: int) -> Order | None:
     except ServiceBusy:
         raise  # a lost race: the task retries
     except (DomainError, IntegrityError, DataError) as exc:
-        reason = exc.message if isinstance(exc, DomainError) else f"The database refused the release: {exc}"
+        reason = (
+            exc.message
+            if isinstance(exc, DomainError)
+            else _("The database refused the release: %(error)s") % {"error": exc}
+        )
         return order_hold(order_id=order_id, reason=reason)
 
 
@@ -263,7 +295,7 @@ def _order_release(*, order_id: int) -> Order | None:
         promised = None
         for line in lines:
             estimate = estimate_ship_date(line.routing, line.quantity)
-            po, _ = production.production_order_create(
+            po, _created = production.production_order_create(
                 order_line_id=line.pk,
                 product=line.product_slug,
                 quantity=line.quantity,
@@ -277,14 +309,10 @@ def _order_release(*, order_id: int) -> Order | None:
                 promised = estimate
         order.promised_date = promised
         order.save(update_fields=["promised_date", "updated_at"])
-        when = f" We expect to ship it on {promised:%Y-%m-%d}." if promised else ""
-        _transition(order, S.CONFIRMED, kind="confirmed", message=f"Your order is confirmed.{when}")
+        when = {"promised_date": promised.isoformat()} if promised else {}
+        _transition(order, S.CONFIRMED, kind="confirmed", params=when)
         if waiting:
-            OrderEvent.objects.create(
-                order=order,
-                kind="awaiting_material",
-                message="Some material is on its way; production starts when it arrives.",
-            )
+            OrderEvent.objects.create(order=order, kind="awaiting_material")
         production.replan_request()
     return order
 
@@ -300,12 +328,7 @@ def order_hold(*, order_id: int, reason: str) -> Order | None:
         logger.warning("Order %s is on hold: %s", order.number, reason)
         order.hold_reason = reason[:2000]
         order.save(update_fields=["hold_reason", "updated_at"])
-        _transition(
-            order,
-            S.ON_HOLD,
-            kind="on_hold",
-            message="Our planners are checking your order before it goes into production; we will be in touch.",
-        )
+        _transition(order, S.ON_HOLD, kind="on_hold")
     return order
 
 
@@ -316,10 +339,10 @@ def order_hold_release(*, order: Order, user: Any) -> Order:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != S.ON_HOLD:
-            raise InvalidTransition("Only an order on hold can be released again.", code="not_on_hold")
+            raise InvalidTransition(_("Only an order on hold can be released again."), code="not_on_hold")
         order.hold_reason = ""
         order.save(update_fields=["hold_reason", "updated_at"])
-        _transition(order, S.SUBMITTED, kind="released", message="Your order is going into production.")
+        _transition(order, S.SUBMITTED, kind="released")
         _release_request(order.pk)
     return order
 
@@ -338,12 +361,12 @@ def order_cancel(*, order: Order, user: Any) -> Order:
 
 @retry_on_conflict
 def _order_cancel(order: Order) -> Order:
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             return _order_cancel_once(order)
         except _ProductionAppeared:
             continue
-    raise InvalidTransition("The order is changing right now; try again.", code="busy")
+    raise InvalidTransition(_("The order is changing right now; try again."), code="busy")
 
 
 @transaction.atomic
@@ -354,13 +377,13 @@ def _order_cancel_once(order: Order) -> Order:
     if production.production_order_ids(order_line_ids=line_ids) != locked:
         raise _ProductionAppeared  # released meanwhile: its production orders must be locked first
     if order.status == S.CANCELLED:
-        raise InvalidTransition("This order is already cancelled.", code="not_cancellable")
+        raise InvalidTransition(_("This order is already cancelled."), code="not_cancellable")
     if order.status not in CANCELLABLE or not production.production_orders_cancellable(order_line_ids=line_ids):
         raise InvalidTransition(
-            "This order can no longer be cancelled: production has started.", code="not_cancellable"
+            _("This order can no longer be cancelled: production has started."), code="not_cancellable"
         )
     production.production_orders_cancel(order_line_ids=line_ids)  # gives material back, re-allocates
-    _transition(order, S.CANCELLED, kind="cancelled", message="The order was cancelled.")
+    _transition(order, S.CANCELLED, kind="cancelled")
     return order
 
 
@@ -370,8 +393,8 @@ def order_ship(*, order: Order, user: Any) -> Order:
     """Mark a completed order shipped. Raises InvalidTransition (409, not_completed)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != S.COMPLETED:
-        raise InvalidTransition("Only a completed order can be shipped.", code="not_completed")
-    _transition(order, S.SHIPPED, kind="shipped", message="Your order has been shipped.")
+        raise InvalidTransition(_("Only a completed order can be shipped."), code="not_completed")
+    _transition(order, S.SHIPPED, kind="shipped")
     return order
 
 
@@ -379,7 +402,7 @@ def order_mark_in_production(*, order_line_id: int) -> None:
     """The first operation of one of the order's production orders has started."""
     order = Order.objects.select_for_update().get(lines__pk=order_line_id)
     if order.status == S.CONFIRMED:
-        _transition(order, S.IN_PRODUCTION, kind="in_production", message="Your order is being made.")
+        _transition(order, S.IN_PRODUCTION, kind="in_production")
 
 
 def order_complete_if_done(*, order_line_id: int) -> None:
@@ -389,7 +412,7 @@ def order_complete_if_done(*, order_line_id: int) -> None:
         return
     open_lines = order.lines.exclude(production_order__status="done").exists()
     if not open_lines:
-        _transition(order, S.COMPLETED, kind="completed", message="Your order is made and ready to ship.")
+        _transition(order, S.COMPLETED, kind="completed")
 
 
 def orders_note_material_arrived(*, order_line_ids: list[int]) -> None:
@@ -397,7 +420,6 @@ def orders_note_material_arrived(*, order_line_ids: list[int]) -> None:
     order_ids = sorted(set(OrderLine.objects.filter(pk__in=order_line_ids).values_list("order_id", flat=True)))
     _notify(
         OrderEvent.objects.bulk_create(
-            OrderEvent(order_id=order_id, kind="material_reserved", message="All material for your order has arrived.")
-            for order_id in order_ids
+            OrderEvent(order_id=order_id, kind="material_reserved") for order_id in order_ids
         )
     )

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -58,7 +59,7 @@ class WorkCenterOperationsApi(ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         work_center = WorkCenter.objects.filter(code=self.kwargs["code"]).first()
         if work_center is None:
-            raise NotFound("There is no such work center.")
+            raise NotFound(_("There is no such work center."))
         return selectors.work_center_operations(work_center)
 
 
@@ -108,7 +109,9 @@ class ReplanApi(APIView):
     def post(self, request: Request) -> Response:
         with transaction.atomic():
             services.replan_request()
-        return Response({"detail": "Re-planning has been queued.", "code": "accepted"}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"detail": _("Re-planning has been queued."), "code": "accepted"}, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class ShortageListApi(ListAPIView):

@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Prefetch, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from config.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from config.transactions import retry_on_conflict
@@ -97,7 +99,9 @@ def _operations_create(po: ProductionOrder, routing: Sequence[Mapping[str, Any]]
     centers = {wc.code: wc for wc in WorkCenter.objects.filter(code__in=codes)}
     missing = codes - set(centers)
     if missing:
-        raise DomainError(f"Unknown work centers: {', '.join(sorted(missing))}.", code="unknown_work_center")
+        raise DomainError(
+            _("Unknown work centers: %(codes)s.") % {"codes": ", ".join(sorted(missing))}, code="unknown_work_center"
+        )
     ops = Operation.objects.bulk_create(
         Operation(
             production_order=po,
@@ -129,7 +133,7 @@ def _requirements_create(
     ids = item_ids_by_sku({sku for sku, _ in needed})
     missing = {sku for sku, _ in needed} - set(ids)
     if missing:
-        raise DomainError(f"Unknown items: {', '.join(sorted(missing))}.", code="unknown_item")
+        raise DomainError(_("Unknown items: %(skus)s.") % {"skus": ", ".join(sorted(missing))}, code="unknown_item")
     return MaterialRequirement.objects.bulk_create(
         MaterialRequirement(production_order=po, item_id=ids[sku], operation_key=op_key, quantity=qty)
         for (sku, op_key), qty in sorted(needed.items())
@@ -253,7 +257,7 @@ def _spread_partial_grants(requirements: list[MaterialRequirement], grants: dict
 def _locked_operation(operation_id: int) -> tuple[Operation, ProductionOrder]:
     op = Operation.objects.filter(pk=operation_id).values("production_order_id").first()
     if op is None:
-        raise NotFound("There is no such operation.")
+        raise NotFound(_("There is no such operation."))
     po = ProductionOrder.objects.select_for_update().get(pk=op["production_order_id"])
     operation = Operation.objects.select_related("work_center").get(pk=operation_id)
     return operation, po
@@ -297,7 +301,7 @@ def operation_finish(
     """
     operation, po = _locked_operation(operation_id)
     if operation.status != Operation.Status.IN_PROGRESS or po.status == Status.CANCELLED:
-        raise InvalidTransition("Only an operation in progress can be finished.", code="not_in_progress")
+        raise InvalidTransition(_("Only an operation in progress can be finished."), code="not_in_progress")
     source = f"{po.number}/{operation.key}"
     last = not po.operations.exclude(pk=operation.pk).exclude(status=Operation.Status.DONE).exists()
     # What this operation backflushes; the last one also takes what no operation names.
@@ -339,16 +343,23 @@ def operation_finish(
 def _scrap_item(po: ProductionOrder, operation: Operation, quantity: Decimal, sku: str | None) -> int:
     """The item scrapped at an operation: the one named, or the operation's main material."""
     if quantity < 0:
-        raise InvalidInput("scrap_quantity", "Scrap cannot be negative.")
+        raise InvalidInput("scrap_quantity", _("Scrap cannot be negative."))
     rows = po.materials.filter(operation_key=operation.key).select_related("item").order_by("-quantity", "pk")
     if sku:
         rows = rows.filter(item__sku=sku)
     row = rows.first()
     if row is None:
-        what = f"no {sku}" if sku else "no material"
-        raise InvalidInput("scrap_quantity", f"Operation {operation.key} uses {what}, so none can be scrapped.")
+        if sku:
+            message = _("Operation %(operation)s uses no %(sku)s, so none can be scrapped.")
+        else:
+            message = _("Operation %(operation)s uses no material, so none can be scrapped.")
+        raise InvalidInput("scrap_quantity", message % {"operation": operation.key, "sku": sku})
     if quantity != quantity.quantize(row.item.quantum):
-        raise InvalidInput("scrap_quantity", f"{row.item.sku} is counted in {row.item.uom} to {row.item.quantum}.")
+        raise InvalidInput(
+            "scrap_quantity",
+            _("%(sku)s is counted in %(uom)s to %(quantum)s.")
+            % {"sku": row.item.sku, "uom": row.item.uom, "quantum": row.item.quantum},
+        )
     return row.item_id
 
 
@@ -407,7 +418,7 @@ def production_orders_cancel(*, order_line_ids: Iterable[int]) -> int:
     if not pos:
         return 0
     if Operation.objects.filter(production_order__in=pos).exclude(status=Operation.Status.PENDING).exists():
-        raise InvalidTransition("Production has started.", code="not_cancellable")
+        raise InvalidTransition(_("Production has started."), code="not_cancellable")
     numbers = {po.pk: po.number for po in pos}
     requirements = MaterialRequirement.objects.filter(production_order__in=pos, reserved__gt=F("consumed"))
     stock.stock_unreserve_lines(
@@ -482,6 +493,14 @@ def production_replan(*, now: datetime | None = None) -> int:
     return len(moved_ops)
 
 
+# A production order's status as a refusal names it in a sentence.
+STATUS_WORDS: dict[str, Any] = {
+    Status.AWAITING_MATERIAL: pgettext_lazy("status in a sentence", "awaiting material"),
+    Status.PLANNED: pgettext_lazy("status in a sentence", "planned"),
+    Status.IN_PROGRESS: pgettext_lazy("status in a sentence", "in progress"),
+    Status.DONE: pgettext_lazy("status in a sentence", "done"),
+    Status.CANCELLED: pgettext_lazy("status in a sentence", "cancelled"),
+}
 PRIORITY_MIN, PRIORITY_MAX = -32768, 32767  # what ProductionOrder.priority (smallint) holds
 
 
@@ -493,14 +512,18 @@ def production_order_set_priority(*, number: str, priority: int, user: Any) -> P
     Raises NotFound, InvalidInput (priority out of range) and InvalidTransition (409, not_open).
     """
     if isinstance(priority, bool) or not isinstance(priority, int) or not PRIORITY_MIN <= priority <= PRIORITY_MAX:
-        raise InvalidInput("priority", f"Priority is a whole number from {PRIORITY_MIN} to {PRIORITY_MAX}.")
+        raise InvalidInput(
+            "priority",
+            _("Priority is a whole number from %(low)s to %(high)s.") % {"low": PRIORITY_MIN, "high": PRIORITY_MAX},
+        )
     with transaction.atomic():
         po = ProductionOrder.objects.select_for_update().filter(number=number).first()
         if po is None:
-            raise NotFound("There is no such production order.")
+            raise NotFound(_("There is no such production order."))
         if po.status not in ProductionOrder.OPEN_STATUSES:
             raise InvalidTransition(
-                f"{po.number} is {po.status.replace('_', ' ')}; only an open order can change priority.",
+                _("%(number)s is %(status)s; only an open order can change priority.")
+                % {"number": po.number, "status": STATUS_WORDS[po.status]},
                 code="not_open",
             )
         if po.priority == priority:

@@ -4,7 +4,8 @@ Each operation carries a QR code of its shop-floor page, so an operator scans th
 station and the right operation opens. Text that Helvetica cannot set (a Chinese monogram, a
 customer's name) is set in the CJK TrueType font TRAVELER_CJK_FONT, embedded as a subset of the
 glyphs used, so any viewer prints it. Every cell's text is fitted to its column: shrunk a little,
-else wrapped (`fit_text`), so a long SKU never runs into the next column.
+else wrapped (`fit_text`), so a long SKU never runs into the next column. Its labels are in the
+language active when it is rendered (the language of the request that prints it).
 """
 
 import hashlib
@@ -13,9 +14,12 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -26,7 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from production.models import ProductionOrder
+from production.models import Operation, ProductionOrder
 from production.selectors import factory_tz
 
 LATIN_FONT = "Helvetica"
@@ -52,6 +56,14 @@ PLAIN = TableStyle([
     ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
 ])  # fmt: skip
+
+
+# An operation's status as the traveler's Status column prints it.
+OPERATION_STATUS: dict[str, Any] = {
+    Operation.Status.PENDING: gettext_lazy("Pending"),
+    Operation.Status.IN_PROGRESS: gettext_lazy("In progress"),
+    Operation.Status.DONE: gettext_lazy("Done"),
+}
 
 
 @lru_cache(maxsize=4)
@@ -181,53 +193,73 @@ def _cells(values: list[Any], col_widths: list[float]) -> list[Any]:
     ]
 
 
+def _heading(text: str, style: Any) -> Paragraph:
+    """A heading in a font that has its characters (the CJK font for a Chinese one, not in bold:
+    the embedded font has no bold face)."""
+    font = font_for(text)
+    if font == LATIN_FONT:
+        return Paragraph(f"<b>{escape(text)}</b>", style)
+    return Paragraph(escape(text), style.clone(f"{style.name}-cjk", fontName=font))
+
+
 def traveler_pdf(po: ProductionOrder, *, spec_rows: list[dict[str, str]], base_url: str) -> bytes:
-    """Render the traveler of a production order (operations, materials and the customer's spec)."""
+    """Render the traveler of a production order (operations, materials and the customer's spec),
+    its labels in the active language."""
     tz = factory_tz()
     styles = getSampleStyleSheet()
     heading = styles["Heading3"].clone("section", keepWithNext=1)  # never alone at a page's foot
     buffer = BytesIO()
+    title = _("Traveler %(number)s") % {"number": po.number}
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm,
-                            bottomMargin=12 * mm, title=f"Traveler {po.number}")  # fmt: skip
+                            bottomMargin=12 * mm, title=title)  # fmt: skip
     order = po.order_line.order
 
     def when(moment: Any) -> str:
         return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
     title_width = 150 * mm - 12
+    what = _("Order %(order)s · %(quantity)s × %(product)s") % {
+        "order": order.number,
+        "quantity": po.quantity,
+        "product": po.product,
+    }
+    dates = _("Promised %(promised)s · planned finish %(finish)s") % {
+        "promised": po.promised_date or "—",
+        "finish": when(po.planned_finish),
+    }
     header = Table(
         [[
-            [Paragraph(f"<b>Traveler {po.number}</b>", styles["Title"].clone("t", fontSize=13, leading=17,
-                                                                               alignment=0)),
-             TextCell(f"Order {order.number} · {po.quantity} × {po.product}", width=title_width),
-             TextCell(f"Promised {po.promised_date or '—'} · planned finish {when(po.planned_finish)}",
-                      width=title_width)],
+            [_heading(title, styles["Title"].clone("t", fontSize=13, leading=17, alignment=0)),
+             TextCell(what, width=title_width),
+             TextCell(dates, width=title_width)],
             qr_code(f"{base_url}/floor/orders/{po.number}/", 26 * mm),
         ]],
         colWidths=[150 * mm, 32 * mm],
     )  # fmt: skip
     op_widths = [8 * mm, 52 * mm, 24 * mm, 30 * mm, 22 * mm, 26 * mm, 20 * mm]
-    operations = [["#", "Operation", "Work center", "Planned start", "Status", "Done by", "Scan"]]
+    operations = [_cells(["#", _("Operation"), _("Work center"), _("Planned start"), _("Status"), _("Done by"),
+                          _("Scan")], op_widths)]  # fmt: skip
     for op in po.operations.all():
         operations.append(_cells([
-            str(op.sequence + 1), op.name, op.work_center.code, when(op.planned_start), op.get_status_display(),
-            "", qr_code(f"{base_url}/floor/operations/{op.pk}/", 16 * mm),
+            str(op.sequence + 1), op.name, op.work_center.code, when(op.planned_start),
+            str(OPERATION_STATUS[op.status]), "", qr_code(f"{base_url}/floor/operations/{op.pk}/", 16 * mm),
         ], op_widths))  # fmt: skip
     material_widths = [34 * mm, 62 * mm, 30 * mm, 30 * mm, 26 * mm]
-    materials = [["Item", "Name", "Quantity", "Operation", "Reserved"]]
+    materials = [_cells([_("Item"), _("Name"), _("Quantity"), _("Operation"), _("Reserved")], material_widths)]
     for req in po.materials.all():
         quantity = req.quantity.quantize(req.item.quantum)
         materials.append(_cells([req.item.sku, req.item.name, f"{quantity} {req.item.uom}", req.operation_key or "—",
-                                 "yes" if req.reserved >= req.quantity else "waiting"], material_widths))  # fmt: skip
+                                 _("yes") if req.reserved >= req.quantity else _("waiting")],
+                                material_widths))  # fmt: skip
     spec_widths = [60 * mm, 122 * mm]
     spec = [_cells([row["label"], row["value"]], spec_widths) for row in spec_rows]
     story: list[Any] = [
         header, Spacer(1, 4 * mm),
-        Paragraph("Operations", heading),
+        _heading(_("Operations"), heading),
         Table(operations, colWidths=op_widths, style=GRID, repeatRows=1),
-        Paragraph("Material", heading),
+        _heading(_("Material"), heading),
         Table(materials, colWidths=material_widths, style=GRID, repeatRows=1),
-        Paragraph("Specification", heading),
+        _heading(_("Specification"), heading),
         Table(spec or [["-", "-"]], colWidths=spec_widths, style=PLAIN),
     ]  # fmt: skip
     doc.build(story)

@@ -37,7 +37,7 @@ def test_a_release_that_cannot_succeed_puts_the_order_on_hold_with_the_reason(cu
     assert not ProductionOrder.objects.filter(order_line__order=order).exists()
     assert OrderEvent.objects.filter(order=order, kind="on_hold").count() == 1
     # and the customer is not shown the internal reason
-    assert "CUT" not in OrderEvent.objects.get(order=order, kind="on_hold").message
+    assert "CUT" not in OrderEvent.objects.get(order=order, kind="on_hold").text
 
 
 def test_the_sweep_leaves_an_order_on_hold_alone(customer):
