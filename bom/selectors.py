@@ -6,12 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 
 from bom import ports
 from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
 from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
 from bom.configurator.budget import SearchBudgetExceeded, metered
-from bom.configurator.i18n import EN, join, pick
+from bom.configurator.i18n import EN, ZH_HANS, join, pick
 from bom.models import Choice, Option, Product, ProductVersion
 from config.errors import NotFound
 
@@ -21,6 +22,12 @@ _engines_lock = Lock()
 
 def _num(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
+
+
+def catalog_language() -> str:
+    """The catalog's language (bom.configurator.i18n) for the active language of the request: the
+    pages show product names, option labels and rule messages in the page's language."""
+    return ZH_HANS if (translation.get_language() or "").lower().startswith("zh") else EN
 
 
 def product_list_published() -> list[ProductVersion]:
@@ -264,17 +271,19 @@ def version_configure(
     return answer
 
 
-def spec_display(version: ProductVersion, spec: dict[str, Any]) -> list[dict[str, str]]:
-    """A spec in the customer's words: option labels, choice labels, yes/no, units, in option order."""
+def spec_display(version: ProductVersion, spec: dict[str, Any], language: str = EN) -> list[dict[str, str]]:
+    """A spec in the customer's words, in `language`: option labels, choice labels, yes/no, units,
+    in option order."""
     rows = []
-    for option in engine_for(version).describe_options():
+    for option in engine_for(version, language).describe_options():
         if option["key"] not in spec:
             continue
         value = spec[option["key"]]
         if option["type"] == "choice":
             text = next((c["label"] for c in option["choices"] if c["value"] == value), str(value))
         elif option["type"] == "boolean":
-            text = "Yes" if value else "No"
+            with translation.override("zh-hans" if language == ZH_HANS else "en"):
+                text = translation.gettext("Yes") if value else translation.gettext("No")
         elif option["type"] == "number":
             text = f"{value} {option.get('unit', '')}".strip()
         else:

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.roles import sees_all_orders
 from config.errors import NotFound
@@ -39,7 +41,7 @@ def order_get_for(user: Any, *, number: str) -> Order:
         orders = orders.filter(customer=user)
     order = orders.filter(number=number).first()
     if order is None:
-        raise NotFound("There is no such order.")
+        raise NotFound(_("There is no such order."))
     return order
 
 
@@ -57,9 +59,12 @@ def order_progress(order: Order) -> dict[str, Any]:
     for op in sorted(operations, key=lambda o: o.sequence):
         steps.setdefault(op.name, []).append(op.status)
     stages = [
-        {"label": "Received", "state": "done"},
-        {"label": "Planned", "state": "done" if after_release else "current"},
-        {"label": "Material", "state": ("current" if waiting else "done") if after_release and pos else "todo"},
+        {"label": pgettext("order stage", "Received"), "state": "done"},
+        {"label": pgettext("order stage", "Planned"), "state": "done" if after_release else "current"},
+        {
+            "label": pgettext("order stage", "Material"),
+            "state": ("current" if waiting else "done") if after_release and pos else "todo",
+        },
     ]
     for name, statuses in steps.items():
         if all(s == "done" for s in statuses):
@@ -69,8 +74,10 @@ def order_progress(order: Order) -> dict[str, Any]:
         else:
             state = "todo"
         stages.append({"label": name, "state": state})
-    stages.append({"label": "Ready to ship", "state": "done" if finished else "todo"})
-    stages.append({"label": "Shipped", "state": "done" if status == Order.Status.SHIPPED else "todo"})
+    stages.append({"label": pgettext("order stage", "Ready to ship"), "state": "done" if finished else "todo"})
+    stages.append(
+        {"label": pgettext("order stage", "Shipped"), "state": "done" if status == Order.Status.SHIPPED else "todo"}
+    )
     if status not in (Order.Status.CANCELLED,):
         # the first stage not done is where the order is now
         for stage in stages:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.errors import NotFound
 from inventory.models import Item, PurchaseOrder
@@ -249,7 +250,7 @@ def production_order_for_traveler(*, number: str) -> ProductionOrder:
         .first()
     )
     if po is None:
-        raise NotFound("There is no such production order.")
+        raise NotFound(_("There is no such production order."))
     return po
 
 
@@ -264,14 +265,14 @@ def operation_start_refusal(operation: Operation, po: ProductionOrder) -> tuple[
     """Why this operation cannot start now, as (code, message for the operator), or None when it
     can. operation_start asks under its lock; the station page asks to show Start or the reason."""
     if po.status == ProductionOrder.Status.CANCELLED:
-        return "order_cancelled", "The order of this operation was cancelled."
+        return "order_cancelled", _("The order of this operation was cancelled.")
     if operation.status != Operation.Status.PENDING:
-        return "already_started", "This operation has already been started."
+        return "already_started", _("This operation has already been started.")
     if po.status == ProductionOrder.Status.AWAITING_MATERIAL:
-        return "material_missing", "The material for this order is not all reserved yet."
+        return "material_missing", _("The material for this order is not all reserved yet.")
     open_before = sorted(p.name for p in operation.predecessors.all() if p.status != Operation.Status.DONE)
     if open_before:
-        return "predecessors_open", f"Finish {', '.join(open_before)} first."
+        return "predecessors_open", _("Finish %(operations)s first.") % {"operations": _(", ").join(open_before)}
     return None
 
 
