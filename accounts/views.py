@@ -64,6 +64,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     to `next`), and for a logged-in user the choice is saved, to apply at every log-in."""
     response = i18n_views.set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    if language not in dict(settings.LANGUAGES):
+        # Django's view keeps any language Django itself speaks; this site speaks only its own
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    elif request.user.is_authenticated:
         preference_language_set(user=request.user, language=language)
     return response
