@@ -1,5 +1,6 @@
 """Reads of the catalog, and the compiled engines of published versions (cached per process)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from threading import Lock
 from typing import Any
@@ -13,7 +14,7 @@ from bom.configurator import CatalogError, CompiledProduct, Problem, compile_pro
 from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
 from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.configurator.i18n import EN, ZH_HANS, join, pick
-from bom.models import Choice, Option, Product, ProductVersion
+from bom.models import Choice, Option, Product, ProductVersion, RoutingOperation
 from config.errors import NotFound
 
 _engines: dict[tuple[int, Any, str], CompiledProduct] = {}
@@ -152,7 +153,7 @@ def _bom_line(line: Any) -> dict[str, Any]:
 def _operation(op: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "key": op.key,
-        "name": op.name,
+        "name": join(op.name, (op.translations or {}).get("name")),
         "work_center": op.work_center,
         "setup_minutes": op.setup_minutes,
         "run_minutes": op.run_minutes,
@@ -215,6 +216,17 @@ def product_text(product: Product, field: str, language: str = EN) -> str:
     """A product's name or description in `language` (English when it has no translation)."""
     english = getattr(product, field)
     return pick(join(english, (product.translations or {}).get(field)), language)
+
+
+def routing_names(*, version_ids: Iterable[int], language: str = EN) -> dict[tuple[int, str], str]:
+    """The routing's operation names of these versions in `language` (English where they have no
+    translation), by (version id, operation key): what the pages call a production order's steps."""
+    return {
+        (op.version_id, op.key): pick(join(op.name, (op.translations or {}).get("name")), language)
+        for op in RoutingOperation.objects.filter(version_id__in=set(version_ids)).only(
+            "version_id", "key", "name", "translations"
+        )
+    }
 
 
 def product_describe(*, slug: str, language: str = EN) -> dict[str, Any]:

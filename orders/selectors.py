@@ -1,5 +1,6 @@
 """Reads of orders, scoped to who asks: a customer sees only their own."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -45,10 +46,11 @@ def order_get_for(user: Any, *, number: str) -> Order:
     return order
 
 
-def order_progress(order: Order) -> dict[str, Any]:
+def order_progress(order: Order, names: Mapping[tuple[int, str], str] | None = None) -> dict[str, Any]:
     """Where an order is, as the customer follows it: stages (received, planned, material, each
     production step in routing order, ready, shipped), each done, current or to come, and the share
-    of production steps done. Uses the prefetched lines of order_detail_queryset (no queries)."""
+    of production steps done. Uses the prefetched lines of order_detail_queryset (no queries). Steps
+    are named as `names` says (production.selectors.operation_names), by their stored names otherwise."""
     status = order.status
     pos = [line.production_order for line in order.lines.all() if hasattr(line, "production_order")]
     operations = [op for po in pos for op in po.operations.all()]
@@ -57,7 +59,7 @@ def order_progress(order: Order) -> dict[str, Any]:
     waiting = any(po.status == "awaiting_material" for po in pos)
     steps: dict[str, list[str]] = {}
     for op in sorted(operations, key=lambda o: o.sequence):
-        steps.setdefault(op.name, []).append(op.status)
+        steps.setdefault((names or {}).get((op.production_order_id, op.key), op.name), []).append(op.status)
     stages = [
         {"label": pgettext("order stage", "Received"), "state": "done"},
         {"label": pgettext("order stage", "Planned"), "state": "done" if after_release else "current"},

@@ -26,6 +26,7 @@ from config.errors import ConfiguratorBudgetExceeded, DomainError, NotFound, Spe
 from config.pagination import page_of
 from orders import selectors, services
 from orders.models import Order
+from production import selectors as production_selectors
 
 
 def _spec_from_form(data: Any, options: list[dict[str, Any]]) -> dict[str, Any]:
@@ -327,6 +328,15 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     language = catalog.catalog_language()
+    names = production_selectors.operation_names(
+        production_order_ids=[
+            line.production_order.pk for line in order.lines.all() if hasattr(line, "production_order")
+        ],
+        language=language,
+    )
+    progress = selectors.order_progress(order, names)
+    if request.headers.get("HX-Request") and request.GET.get("part") == "tracker":
+        return render(request, "shop/_tracker.html", {"order": order, "progress": progress})
     lines = [
         (
             line,
@@ -335,11 +345,10 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
         )
         for line in order.lines.all()
     ]
-    if request.headers.get("HX-Request") and request.GET.get("part") == "tracker":
-        return render(request, "shop/_tracker.html", {"order": order, "progress": selectors.order_progress(order)})
     context = {
         "order": order,
-        "progress": selectors.order_progress(order),
+        "op_names": names,
+        "progress": progress,
         "lines": lines,
         "can_cancel": order.status in services.CANCELLABLE
         and (order.customer_id == request.user.pk or request.user.is_staff),

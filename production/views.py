@@ -57,6 +57,10 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         }
         for po in page.object_list
     ]  # fmt: skip
+    plan = selectors.gantt()
+    shown = {po.pk for po in page.object_list} | {
+        bar["op"].production_order_id for row in plan["rows"] for bar in row["bars"]
+    }
     return render(
         request,
         "planner/queue.html",
@@ -64,7 +68,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "page_obj": page,
             "work_centers": selectors.work_center_list(),
-            "gantt": _gantt_svg(selectors.gantt()),
+            "gantt": _gantt_svg(plan),
+            "op_names": selectors.operation_names(production_order_ids=shown, language=language),
         },
     )
 

@@ -42,7 +42,10 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     if work_center is None:
         raise Http404(_("There is no such work center."))
     page = page_of(request, selectors.work_center_operations(work_center))
-    return render(request, "floor/station.html", {"work_center": work_center, "page_obj": page})
+    names = selectors.operation_names(
+        production_order_ids={op.production_order_id for op in page.object_list}, language=catalog.catalog_language()
+    )
+    return render(request, "floor/station.html", {"work_center": work_center, "page_obj": page, "op_names": names})
 
 
 @login_required
@@ -54,8 +57,13 @@ def production_order_page(request: HttpRequest, number: str) -> HttpResponse:
         po = selectors.production_order_for_traveler(number=number)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    product_name = catalog.product_text(po.order_line.product_version.product, "name", catalog.catalog_language())
-    return render(request, "floor/production_order.html", {"po": po, "product_name": product_name})
+    language = catalog.catalog_language()
+    context = {
+        "po": po,
+        "product_name": catalog.product_text(po.order_line.product_version.product, "name", language),
+        "op_names": selectors.operation_names(production_order_ids=[po.pk], language=language),
+    }
+    return render(request, "floor/production_order.html", context)
 
 
 @login_required
@@ -79,13 +87,17 @@ def operation_page(request: HttpRequest, operation_id: int) -> HttpResponse:
     line = po.order_line
     language = catalog.catalog_language()
     materials = po.materials.filter(operation_key=operation.key).select_related("item")
+    names = selectors.operation_names(production_order_ids=[po.pk], language=language)
     context = {
+        "op_names": names,
         "op": operation,
         "materials": materials,
         "product_name": catalog.product_text(line.product_version.product, "name", language),
         # what to make, from the order's frozen snapshot: measurements, fabric, monogram...
         "spec_rows": catalog.spec_display(line.product_version, line.spec, language),
-        "start_refusal": selectors.operation_start_refusal(operation, po) if operation.status == "pending" else None,
+        "start_refusal": selectors.operation_start_refusal(operation, po, names)
+        if operation.status == "pending"
+        else None,
     }
     return render(request, "floor/operation.html", context)
 

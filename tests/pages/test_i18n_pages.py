@@ -18,7 +18,7 @@ from accounts.models import Preference
 from bom.configurator.i18n import ZH_HANS
 from inventory.models import Item, PurchaseOrder
 from orders.models import Order, OrderEvent
-from production.models import Operation, ProductionOrder, WorkCenter
+from production.models import ProductionOrder, WorkCenter
 from tests.factories import suit_spec
 from tests.pages.test_links import LANDING, NOT_CRAWLED, crawl, factory_at_work  # noqa: F401 (a fixture)
 
@@ -69,15 +69,14 @@ def visible_text(html: str) -> str:
 def data_values() -> list[str]:
     """What pages show as it is stored, whatever the language: usernames, order, production order
     and purchase order numbers, SKUs, units, work-center codes and names, item names, suppliers
-    (master data, kept in one language); the routing's operation names (the catalog has no other
-    language for them yet: docs/CATALOG.md); and what the services wrote (an order's hold reason, its
-    events' texts: rendered in the reader's language by the events work, not by the pages)."""
+    (master data, kept in one language); and what the services wrote (an order's hold reason, its
+    events' texts: rendered in the reader's language by the events work, not by the pages). Not the
+    operations' names: the pages show them from the catalog, in the page's language."""
     values: set[str] = set(get_user_model().objects.values_list("username", flat=True))
     values |= set(Order.objects.values_list("number", flat=True))
     values |= set(Order.objects.exclude(hold_reason="").values_list("hold_reason", flat=True))
     values |= set(OrderEvent.objects.values_list("message", flat=True))
     values |= set(ProductionOrder.objects.values_list("number", flat=True))
-    values |= set(Operation.objects.values_list("name", flat=True))
     values |= {value for row in WorkCenter.objects.values_list("code", "name") for value in row}
     values |= {value for row in Item.objects.values_list("sku", "name", "uom", "purchase_uom") for value in row}
     values |= {value for row in PurchaseOrder.objects.values_list("number", "supplier") for value in row}
