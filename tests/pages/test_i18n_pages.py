@@ -108,8 +108,9 @@ def catalog_chinese() -> set[str]:
 def english_words(html: str, data: list[str]) -> set[str]:
     """The English words of a page once the brand and the data it shows are taken out."""
     text = visible_text(html).replace(BRAND, " ")
-    for value in data:
-        text = text.replace(value, " ")
+    # whole values only: a unit such as "m" must not cut an English word into short pieces
+    shown = "|".join(re.escape(value) for value in data)
+    text = re.sub(rf"(?<![A-Za-z])(?:{shown})(?![A-Za-z])", " ", text) if data else text
     return set(re.findall(r"[A-Za-z]{3,}", text)) - ALLOWED_WORDS
 
 
