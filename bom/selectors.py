@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
+from django.utils.translation import gettext
 
 from bom import ports
 from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
@@ -55,7 +56,7 @@ def version_get_published(*, slug: str) -> ProductVersion:
         .first()
     )
     if version is None:
-        raise NotFound(f"There is no product '{slug}'.")
+        raise NotFound(gettext("There is no product '%(slug)s'.") % {"slug": slug})
     return version
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -71,6 +72,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: the words DRF's SessionAuthentication uses for the same refusal."""
     if not is_api(request):
         # Django's reasons ("CSRF cookie not set.") are for developers; the page says what to do.
-        detail = "The form was open too long or came from elsewhere. Go back, reload the page and try again."
+        detail = _("The form was open too long or came from elsewhere. Go back, reload the page and try again.")
         return _page(request, 403, detail, csrf_failed=True)
     return _refusal(f"CSRF Failed: {reason}", "permission_denied", 403)

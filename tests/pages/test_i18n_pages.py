@@ -291,3 +291,17 @@ def test_the_api_follows_accept_language_only_never_the_page_s_choice(customer):
     # then it answers in English, as the request asked
     assert described["name"] == "Made-to-measure suit"
     assert refused == {"detail": "There is no such order.", "code": "not_found"}
+
+
+def test_error_pages_say_why_in_chinese():
+    # given a browser that asks for Chinese and sends forms without their CSRF token
+    client = Client(enforce_csrf_checks=True, **ZH)
+    # when it opens a product that does not exist, and posts a form that had expired
+    missing = client.get("/products/no-such-thing/")
+    expired = client.post("/login/", {"username": "mei", "password": "x"})
+    # then both pages say why, in Chinese, with nothing in English but the data
+    assert missing.status_code == 404 and "没有产品“no-such-thing”。" in missing.content.decode()
+    assert expired.status_code == 403 and "表单打开太久或来自其他网站。" in expired.content.decode()
+    data = [*data_values(), "no-such-thing"]
+    assert english_words(missing.content.decode(), data) == set()
+    assert english_words(expired.content.decode(), data) == set()
