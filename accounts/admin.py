@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import MeasurementProfile
+from accounts.models import MeasurementProfile, Preference
 from accounts.services import profile_delete
 
 
@@ -30,3 +30,21 @@ class MeasurementProfileAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[MeasurementProfile]) -> None:
         for profile in queryset.order_by("owner_id", "pk"):  # each owner's lock, in one order
             profile_delete(profile=profile)
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    """Staff see which language each user chose for their pages (and their mails); the user
+    chooses it with the header's switcher."""
+
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["user", "language"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -29,3 +29,14 @@ class MeasurementProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Preference(models.Model):
+    """A user's own settings: the language of their pages (one of settings.LANGUAGES), saved when
+    they switch it and applied whenever they are logged in (config.middleware)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"

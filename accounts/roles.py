@@ -79,7 +79,7 @@ class IsShopFloor(BasePermission):
         return is_operator(request.user) or is_staff(request.user)
 
 
-def page_requires(predicate: Any, message: str) -> Any:
+def page_requires(predicate: Any, message: object) -> Any:
     """Decorator for pages: a logged-in user who lacks the role gets 403 (not a login loop)."""
     from functools import wraps
 
@@ -89,7 +89,7 @@ def page_requires(predicate: Any, message: str) -> Any:
         @wraps(view)
         def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
             if not predicate(request.user):
-                raise PermissionDenied(message)
+                raise PermissionDenied(str(message))  # a lazy translation, in the request's language
             return view(request, *args, **kwargs)
 
         return wrapped

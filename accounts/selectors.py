@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from accounts.models import MeasurementProfile
+from accounts.models import MeasurementProfile, Preference
 from config.errors import NotFound
 
 
@@ -21,3 +21,10 @@ def profile_get(*, owner: Any, profile_id: int) -> MeasurementProfile:
     if profile is None:
         raise NotFound(_("There is no such measurement profile."))
     return profile
+
+
+def preference_language(*, user: Any) -> str | None:
+    """The language a logged-in user chose for their pages, or None if they never chose one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Preference.objects.filter(user=user).values_list("language", flat=True).first()

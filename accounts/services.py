@@ -2,16 +2,18 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from accounts.measurements import MeasurementValuesInvalid, measurement_values_clean
-from accounts.models import PROFILE_NAME_MAX_LENGTH, PROFILES_PER_CUSTOMER, MeasurementProfile
+from accounts.models import PROFILE_NAME_MAX_LENGTH, PROFILES_PER_CUSTOMER, MeasurementProfile, Preference
 from config.errors import InvalidInput, NotFound
 
 
@@ -141,3 +143,12 @@ def profile_delete(*, profile: MeasurementProfile) -> None:
     """Delete a measurement profile (nothing else refers to it: orders keep their own spec)."""
     _profile_owner_lock(owner_id=profile.owner_id)
     MeasurementProfile.objects.filter(pk=profile.pk).delete()
+
+
+def preference_language_set(*, user: Any, language: str) -> Preference:
+    """Save the language of the user's pages (a code of settings.LANGUAGES).
+    Raises InvalidInput for a language the site does not speak."""
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput("language", gettext("Choose one of the languages offered."))
+    preference, _created = Preference.objects.update_or_create(user=user, defaults={"language": language})
+    return preference

@@ -1,14 +1,18 @@
 import math
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.services import preference_language_set
 from accounts.throttling import ScopedRateThrottle
 
 
@@ -23,6 +27,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        # the language they signed up in is theirs until they switch (their mails use it too)
+        if translation.get_language() in dict(settings.LANGUAGES):
+            preference_language_set(user=user, language=translation.get_language())
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         target = request.GET.get("next", "")
         safe = url_has_allowed_host_and_scheme(
@@ -51,3 +58,17 @@ class LoginView(auth_views.LoginView):
                 response["Retry-After"] = str(seconds)
             return response
         return super().post(request, *args, **kwargs)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher: Django's `set_language` (the `django_language` cookie, back
+    to `next`), and for a logged-in user the choice is saved, to apply at every log-in."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        # Django's view keeps any language Django itself speaks; this site speaks only its own
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    elif request.user.is_authenticated:
+        preference_language_set(user=request.user, language=language)
+    return response

@@ -193,6 +193,8 @@ class RoutingOperation(VersionPart):
     after = models.JSONField(default=list, blank=True, help_text="Keys of the predecessor operations.")
     when = models.TextField(blank=True)
     setup_family = models.TextField(blank=True, help_text="Formula; equal families share a setup.")
+    # Other languages of its name, shown on the pages: {"name": {"zh-Hans": "..."}} (docs/CATALOG.md).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta(VersionPart.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="operation_key_unique")]

@@ -1,21 +1,22 @@
 """Reads of the catalog, and the compiled engines of published versions (cached per process)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from threading import Lock
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from bom import ports
 from bom.configurator import CatalogError, CompiledProduct, Problem, compile_product
 from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
 from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.configurator.i18n import EN, ZH_HANS, join, pick
-from bom.models import Choice, Option, Product, ProductVersion
+from bom.models import Choice, Option, Product, ProductVersion, RoutingOperation
 from config.errors import NotFound
 
 _engines: dict[tuple[int, Any, str], CompiledProduct] = {}
@@ -24,6 +25,12 @@ _engines_lock = Lock()
 
 def _num(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
+
+
+def catalog_language() -> str:
+    """The catalog's language (bom.configurator.i18n) for the active language of the request: the
+    pages show product names, option labels and rule messages in the page's language."""
+    return ZH_HANS if (translation.get_language() or "").lower().startswith("zh") else EN
 
 
 def product_list_published() -> list[ProductVersion]:
@@ -50,7 +57,7 @@ def version_get_published(*, slug: str) -> ProductVersion:
         .first()
     )
     if version is None:
-        raise NotFound(_("There is no product '%(slug)s'.") % {"slug": slug})
+        raise NotFound(gettext("There is no product '%(slug)s'.") % {"slug": slug})
     return version
 
 
@@ -149,7 +156,7 @@ def _bom_line(line: Any) -> dict[str, Any]:
 def _operation(op: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "key": op.key,
-        "name": op.name,
+        "name": join(op.name, (op.translations or {}).get("name")),
         "work_center": op.work_center,
         "setup_minutes": op.setup_minutes,
         "run_minutes": op.run_minutes,
@@ -212,6 +219,17 @@ def product_text(product: Product, field: str, language: str = EN) -> str:
     """A product's name or description in `language` (English when it has no translation)."""
     english = getattr(product, field)
     return pick(join(english, (product.translations or {}).get(field)), language)
+
+
+def routing_names(*, version_ids: Iterable[int], language: str = EN) -> dict[tuple[int, str], str]:
+    """The routing's operation names of these versions in `language` (English where they have no
+    translation), by (version id, operation key): what the pages call a production order's steps."""
+    return {
+        (op.version_id, op.key): pick(join(op.name, (op.translations or {}).get("name")), language)
+        for op in RoutingOperation.objects.filter(version_id__in=set(version_ids)).only(
+            "version_id", "key", "name", "translations"
+        )
+    }
 
 
 def product_describe(*, slug: str, language: str = EN) -> dict[str, Any]:
@@ -284,17 +302,19 @@ def version_picture(version: ProductVersion, *, spec: dict[str, Any], language: 
     return mark_safe(engine_for(version, language).picture(spec))  # noqa: S308
 
 
-def spec_display(version: ProductVersion, spec: dict[str, Any]) -> list[dict[str, str]]:
-    """A spec in the customer's words: option labels, choice labels, yes/no, units, in option order."""
+def spec_display(version: ProductVersion, spec: dict[str, Any], language: str = EN) -> list[dict[str, str]]:
+    """A spec in the customer's words, in `language`: option labels, choice labels, yes/no, units,
+    in option order."""
     rows = []
-    for option in engine_for(version).describe_options():
+    for option in engine_for(version, language).describe_options():
         if option["key"] not in spec:
             continue
         value = spec[option["key"]]
         if option["type"] == "choice":
             text = next((c["label"] for c in option["choices"] if c["value"] == value), str(value))
         elif option["type"] == "boolean":
-            text = "Yes" if value else "No"
+            with translation.override("zh-hans" if language == ZH_HANS else "en"):
+                text = translation.gettext("Yes") if value else translation.gettext("No")
         elif option["type"] == "number":
             text = f"{value} {option.get('unit', '')}".strip()
         else:

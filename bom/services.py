@@ -229,12 +229,17 @@ def version_create_from_definition(
         )
         for i, b in enumerate(definition.get("bom") or [])
     )
+    routing = [
+        (i, o, *_shown(o, "name", f"routing[{i}]", default=_text(o.get("key"))))
+        for i, o in enumerate(definition.get("routing") or [])
+    ]
     RoutingOperation.objects.bulk_create(
         RoutingOperation(
             version=version,
             position=i,
             key=_require(o, "key", f"routing[{i}]"),
-            name=_text(o.get("name") or o["key"]),
+            name=name,
+            translations=_translations(name=name_i18n),
             work_center=_require(o, "work_center", f"routing[{i}]"),
             setup_minutes=_text(o.get("setup_minutes")) or "0",
             run_minutes=str(_require(o, "run_minutes", f"routing[{i}]")),
@@ -242,7 +247,7 @@ def version_create_from_definition(
             when=_text(o.get("when")),
             setup_family=_text(o.get("setup_family")),
         )
-        for i, o in enumerate(definition.get("routing") or [])
+        for i, o, name, name_i18n in routing
     )
     return version
 

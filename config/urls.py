@@ -31,6 +31,7 @@ urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", account_views.signup, name="signup"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("planner/", include("production.urls_pages")),
     path("floor/", include("production.urls_floor")),
     path("", include("orders.urls_pages")),

@@ -11,13 +11,14 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 API_PREFIX = "/api/"
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX) or request.path_info == API_PREFIX.rstrip("/")
 
 
@@ -40,7 +41,7 @@ def _words(exception: Exception) -> str:
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A request Django cannot read (SuspiciousOperation, BadRequest); 413 for a body too large."""
-    if not _is_api(request):
+    if not is_api(request):
         return _page(request, 400)
     if isinstance(exception, RequestDataTooBig):
         return _refusal("The request body is too large.", "request_too_large", 413)
@@ -48,13 +49,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not _is_api(request):
+    if not is_api(request):
         return _page(request, 403, _words(exception))
     return _refusal("You do not have permission to perform this action.", "permission_denied", 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not _is_api(request):
+    if not is_api(request):
         return _page(request, 404, _words(exception))
     if isinstance(exception, Resolver404):
         return _refusal("There is no such endpoint.", "not_found", 404)
@@ -62,15 +63,15 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if not _is_api(request):
+    if not is_api(request):
         return defaults.server_error(request)  # templates/500.html, rendered with no context
     return _refusal("A server error occurred.", "server_error", 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: the words DRF's SessionAuthentication uses for the same refusal."""
-    if not _is_api(request):
+    if not is_api(request):
         # Django's reasons ("CSRF cookie not set.") are for developers; the page says what to do.
-        detail = "The form was open too long or came from elsewhere. Go back, reload the page and try again."
+        detail = _("The form was open too long or came from elsewhere. Go back, reload the page and try again.")
         return _page(request, 403, detail, csrf_failed=True)
     return _refusal(f"CSRF Failed: {reason}", "permission_denied", 403)

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 QTY: dict[str, Any] = {"max_digits": 16, "decimal_places": 4}
 MAX_QUANTITY = 10**12  # what QTY holds: below 10^12 with four decimals
@@ -87,10 +88,10 @@ class PurchaseOrder(models.Model):
     """Material ordered from a supplier, in the supplier's unit; received in one or more receipts."""
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        PARTIALLY_RECEIVED = "partially_received"
-        RECEIVED = "received"
-        CANCELLED = "cancelled"
+        OPEN = "open", _("Open")
+        PARTIALLY_RECEIVED = "partially_received", _("Partially Received")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATUSES = (Status.OPEN, Status.PARTIALLY_RECEIVED)
 

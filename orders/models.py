@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from bom.models import ProductVersion
 from orders.events import event_text
@@ -10,13 +11,13 @@ from orders.events import event_text
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted"
-        ON_HOLD = "on_hold"
-        CONFIRMED = "confirmed"
-        IN_PRODUCTION = "in_production"
-        COMPLETED = "completed"
-        SHIPPED = "shipped"
-        CANCELLED = "cancelled"
+        SUBMITTED = "submitted", _("Submitted")
+        ON_HOLD = "on_hold", _("On Hold")
+        CONFIRMED = "confirmed", _("Confirmed")
+        IN_PRODUCTION = "in_production", _("In Production")
+        COMPLETED = "completed", _("Completed")
+        SHIPPED = "shipped", _("Shipped")
+        CANCELLED = "cancelled", _("Cancelled")
 
     number = models.CharField(max_length=20, unique=True)
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")

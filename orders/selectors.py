@@ -1,9 +1,11 @@
 """Reads of orders, scoped to who asks: a customer sees only their own."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.roles import sees_all_orders
 from config.errors import NotFound
@@ -44,10 +46,11 @@ def order_get_for(user: Any, *, number: str) -> Order:
     return order
 
 
-def order_progress(order: Order) -> dict[str, Any]:
+def order_progress(order: Order, names: Mapping[tuple[int, str], str] | None = None) -> dict[str, Any]:
     """Where an order is, as the customer follows it: stages (received, planned, material, each
     production step in routing order, ready, shipped), each done, current or to come, and the share
-    of production steps done. Uses the prefetched lines of order_detail_queryset (no queries)."""
+    of production steps done. Uses the prefetched lines of order_detail_queryset (no queries). Steps
+    are named as `names` says (production.selectors.operation_names), by their stored names otherwise."""
     status = order.status
     pos = [line.production_order for line in order.lines.all() if hasattr(line, "production_order")]
     operations = [op for po in pos for op in po.operations.all()]
@@ -56,11 +59,14 @@ def order_progress(order: Order) -> dict[str, Any]:
     waiting = any(po.status == "awaiting_material" for po in pos)
     steps: dict[str, list[str]] = {}
     for op in sorted(operations, key=lambda o: o.sequence):
-        steps.setdefault(op.name, []).append(op.status)
+        steps.setdefault((names or {}).get((op.production_order_id, op.key), op.name), []).append(op.status)
     stages = [
-        {"label": "Received", "state": "done"},
-        {"label": "Planned", "state": "done" if after_release else "current"},
-        {"label": "Material", "state": ("current" if waiting else "done") if after_release and pos else "todo"},
+        {"label": pgettext("order stage", "Received"), "state": "done"},
+        {"label": pgettext("order stage", "Planned"), "state": "done" if after_release else "current"},
+        {
+            "label": pgettext("order stage", "Material"),
+            "state": ("current" if waiting else "done") if after_release and pos else "todo",
+        },
     ]
     for name, statuses in steps.items():
         if all(s == "done" for s in statuses):
@@ -70,8 +76,10 @@ def order_progress(order: Order) -> dict[str, Any]:
         else:
             state = "todo"
         stages.append({"label": name, "state": state})
-    stages.append({"label": "Ready to ship", "state": "done" if finished else "todo"})
-    stages.append({"label": "Shipped", "state": "done" if status == Order.Status.SHIPPED else "todo"})
+    stages.append({"label": pgettext("order stage", "Ready to ship"), "state": "done" if finished else "todo"})
+    stages.append(
+        {"label": pgettext("order stage", "Shipped"), "state": "done" if status == Order.Status.SHIPPED else "todo"}
+    )
     if status not in (Order.Status.CANCELLED,):
         # the first stage not done is where the order is now
         for stage in stages:

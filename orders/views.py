@@ -1,6 +1,7 @@
 """The customer's pages: the shop, a configurator per product, their orders."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_customer, page_requires, sees_all_orders
@@ -25,6 +27,7 @@ from config.errors import ConfiguratorBudgetExceeded, DomainError, NotFound, Spe
 from config.pagination import page_of
 from orders import selectors, services
 from orders.models import Order
+from production import selectors as production_selectors
 
 
 def _spec_from_form(data: Any, options: list[dict[str, Any]]) -> dict[str, Any]:
@@ -43,8 +46,19 @@ def _spec_from_form(data: Any, options: list[dict[str, Any]]) -> dict[str, Any]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Anyone: the products on offer."""
-    return render(request, "shop/home.html", {"versions": catalog.product_list_published()})
+    """Anyone: the products on offer, named in the page's language."""
+    language = catalog.catalog_language()
+    versions = [
+        {
+            "slug": version.product.slug,
+            "name": catalog.product_text(version.product, "name", language),
+            "description": catalog.product_text(version.product, "description", language),
+            "base_price": version.base_price,
+            "currency": version.product.currency,
+        }
+        for version in catalog.product_list_published()
+    ]
+    return render(request, "shop/home.html", {"versions": versions})
 
 
 MAX_QUANTITY = 100  # as an order line (orders.serializers.LineInSerializer)
@@ -78,18 +92,20 @@ def _profile_measurements(request: HttpRequest, described: dict[str, Any]) -> di
 
 
 def _configured(
-    slug: str, spec: dict[str, Any], *, strict: bool, prefer: str | None = None, quantity: int = 1
+    slug: str, spec: dict[str, Any], *, strict: bool, prefer: str | None = None, quantity: int = 1, language: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Configure, keeping the value of `prefer` (the option just set) and dropping the earlier
     choices it conflicts with (listed in `cleared`), then the values of options that no longer
     apply (the customer turned trousers off: the pleats they had chosen go, as they would on a
     paper order form)."""
-    result = catalog.product_configure(slug=slug, spec=spec, strict=strict, prefer=prefer, quantity=quantity)
+    result = catalog.product_configure(
+        slug=slug, spec=spec, strict=strict, prefer=prefer, quantity=quantity, language=language
+    )
     cleared = result["cleared"]
     stale = [key for key in spec if key in cleared or key not in result["applicable"]]
     if stale:
         spec = {k: v for k, v in spec.items() if k not in stale}
-        result = catalog.product_configure(slug=slug, spec=spec, strict=strict, quantity=quantity)
+        result = catalog.product_configure(slug=slug, spec=spec, strict=strict, quantity=quantity, language=language)
         result["cleared"] = cleared
     return spec, result
 
@@ -120,26 +136,36 @@ def _implied(described: dict[str, Any], spec: dict[str, Any], result: dict[str, 
 
 
 def _with_implied(
-    slug: str, described: dict[str, Any], spec: dict[str, Any], result: dict[str, Any], *, strict: bool, quantity: int
+    slug: str,
+    described: dict[str, Any],
+    spec: dict[str, Any],
+    result: dict[str, Any],
+    *,
+    strict: bool,
+    quantity: int,
+    language: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The values implied by the spec (one may imply the next) and the configure answer for the
     spec with them."""
     implied: dict[str, Any] = {}
-    for _ in described["options"]:  # each round implies at least one more option, or stops
+    for _round in described["options"]:  # each round implies at least one more option, or stops
         more = _implied(described, {**spec, **implied}, result)
         if not more:
             break
         implied.update(more)
-        result = catalog.product_configure(slug=slug, spec={**spec, **implied}, strict=strict, quantity=quantity)
+        result = catalog.product_configure(
+            slug=slug, spec={**spec, **implied}, strict=strict, quantity=quantity, language=language
+        )
     return implied, result
 
 
 def _value_label(option: dict[str, Any], value: Any) -> str:
-    """A value in the customer's words: a choice's label, Yes/No, a number with its unit."""
+    """A value in the customer's words (the page's language): a choice's label, Yes/No, a number
+    with its unit."""
     if option["type"] == "choice":
         return next((c["label"] for c in option.get("choices", []) if c["value"] == value), str(value))
     if option["type"] == "boolean" or isinstance(value, bool):
-        return "Yes" if str(value).lower() == "true" else "No"
+        return _("Yes") if str(value).lower() == "true" else _("No")
     if option["type"] == "number" and option.get("unit"):
         return f"{value} {option['unit']}"
     return str(value)
@@ -155,12 +181,26 @@ def _cleared_notice(described: dict[str, Any], result: dict[str, Any], spec: dic
         for key, value in result["cleared"].items()
         if key in by_key
     ]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    verb = "it does" if len(names) == 1 else "they do"
+    listed = (
+        names[0]
+        if len(names) == 1
+        else _("%(first)s and %(last)s") % {"first": _(", ").join(names[:-1]), "last": names[-1]}
+    )
     if prefer in by_key and prefer in spec:
-        chosen = f"{by_key[prefer]['label']}: {_value_label(by_key[prefer], spec[prefer])}"
-        return f"We cleared {listed}: {verb} not go with {chosen}."
-    return f"We cleared {listed}: {verb} not go with your last choice."
+        chosen = _("%(option)s: %(value)s") % {
+            "option": by_key[prefer]["label"],
+            "value": _value_label(by_key[prefer], spec[prefer]),
+        }
+        return ngettext(
+            "We cleared %(listed)s: it does not go with %(chosen)s.",
+            "We cleared %(listed)s: they do not go with %(chosen)s.",
+            len(names),
+        ) % {"listed": listed, "chosen": chosen}
+    return ngettext(
+        "We cleared %(listed)s: it does not go with your last choice.",
+        "We cleared %(listed)s: they do not go with your last choice.",
+        len(names),
+    ) % {"listed": listed}
 
 
 def _implied_notice(described: dict[str, Any], implied: dict[str, Any]) -> str:
@@ -230,7 +270,7 @@ def _grouped(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]
     """Options by group, groups in the order they first appear."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(row.get("group") or "Options", []).append(row)
+        groups.setdefault(row.get("group") or _("Options"), []).append(row)
     return list(groups.items())
 
 
@@ -256,9 +296,10 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Anyone: every option, what is still possible and why not, the price and its breakdown.
     An htmx request (HX-Request) gets only the part that changes (shop/_configure_live.html)
     and the spec's URL to push; `prefer` names the option just set, whose conflicting earlier
-    choices are cleared and named."""
+    choices are cleared and named. Labels, reasons and errors are in the page's language."""
+    language = catalog.catalog_language()
     try:
-        described = catalog.product_describe(slug=slug)
+        described = catalog.product_describe(slug=slug, language=language)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     live = request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
@@ -270,16 +311,18 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
     # A value the page showed as implied ("jacket=sb1") comes back with the form: it stays implied
     # (gone once the choice that implied it changes), unless the customer set that field.
     for token in request.GET.getlist("implied"):
-        key, _, value = token.partition("=")
+        key, _sep, value = token.partition("=")
         if key != prefer and key in form_spec and _form_value(form_spec[key]) == value:
             del form_spec[key]
     strict = request.GET.get("check") == "1"
     try:
-        spec, result = _configured(slug, form_spec, strict=strict, prefer=prefer, quantity=quantity)
+        spec, result = _configured(slug, form_spec, strict=strict, prefer=prefer, quantity=quantity, language=language)
         cleared = result["cleared"]
-        implied, result = _with_implied(slug, described, spec, result, strict=strict, quantity=quantity)
+        implied, result = _with_implied(
+            slug, described, spec, result, strict=strict, quantity=quantity, language=language
+        )
         result["cleared"] = cleared
-        impossible = catalog.product_configure(slug=slug, spec={})["domains"]
+        impossible = catalog.product_configure(slug=slug, spec={}, language=language)["domains"]
     except ConfiguratorBudgetExceeded as exc:
         if live:  # the whole page says so, at the spec's own address
             response = HttpResponse(status=204)
@@ -308,6 +351,7 @@ def configure_page(request: HttpRequest, slug: str) -> HttpResponse:
         "measurements": _measurements(described, spec),
         "total": (Decimal(result["price"]) * quantity).quantize(Decimal("0.01")) if result["valid"] else None,
         "picture": catalog.product_picture(slug=slug, spec=spec),
+        "ship_date": date.fromisoformat(result["estimated_ship_date"]) if result.get("estimated_ship_date") else None,
     }
     response = render(request, "shop/_configure_live.html" if live else "shop/configure.html", context)
     patch_vary_headers(response, ("HX-Request",))
@@ -325,15 +369,18 @@ def review_order(request: HttpRequest, slug: str) -> HttpResponse:
     configurator with its errors."""
     if not is_customer(request.user):
         raise PermissionDenied(gettext("Only customers place orders."))
+    language = catalog.catalog_language()
     try:
-        described = catalog.product_describe(slug=slug)
+        described = catalog.product_describe(slug=slug, language=language)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     spec = _spec_from_form(request.GET, described["options"])
     quantity = _quantity(request.GET.get("quantity"))
     configure_url = reverse("shop:configure", args=[slug])
     try:
-        result = catalog.product_configure(slug=slug, spec=spec, strict=True, quantity=quantity)
+        result = catalog.product_configure(
+            slug=slug, spec=spec, strict=True, quantity=quantity, language=language
+        )
     except ConfiguratorBudgetExceeded as exc:
         context = {"product_name": described["name"], "message": exc.message}
         return render(request, "shop/unavailable.html", context, status=503)
@@ -351,7 +398,7 @@ def review_order(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     implied = {
         key: spec[key]
-        for key, _, value in (token.partition("=") for token in request.GET.getlist("implied"))
+        for key, _sep, value in (token.partition("=") for token in request.GET.getlist("implied"))
         if key in spec and _form_value(spec[key]) == value
     }
     context = {
@@ -365,6 +412,7 @@ def review_order(request: HttpRequest, slug: str) -> HttpResponse:
         "total": (Decimal(result["price"]) * quantity).quantize(Decimal("0.01")),
         "change_url": f"{configure_url}?{_review_query(spec, implied, quantity)}",
         "idempotency_key": uuid.uuid4(),
+        "ship_date": date.fromisoformat(result["estimated_ship_date"]) if result.get("estimated_ship_date") else None,
     }
     return render(request, "shop/review.html", context)
 
@@ -374,22 +422,22 @@ def review_order(request: HttpRequest, slug: str) -> HttpResponse:
 def place_order(request: HttpRequest, slug: str) -> HttpResponse:
     """A logged-in customer orders the configuration on the page."""
     if not is_customer(request.user):
-        raise PermissionDenied("Only customers place orders.")
+        raise PermissionDenied(_("Only customers place orders."))
     try:
-        described = catalog.product_describe(slug=slug)
+        described = catalog.product_describe(slug=slug, language=catalog.catalog_language())
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     spec = _spec_from_form(request.POST, described["options"])
     quantity = _quantity(request.POST.get("quantity"))
     try:
-        order, _ = services.order_place(
+        order, _replayed = services.order_place(
             customer=request.user,
             lines=[{"product": slug, "spec": spec, "quantity": quantity}],
             note=request.POST.get("note", "")[:2000],
             idempotency_key=request.POST.get("idempotency_key") or None,
         )
     except SpecInvalid:
-        messages.error(request, "The configuration is not complete or not valid yet; see the marked options.")
+        messages.error(request, _("The configuration is not complete or not valid yet; see the marked options."))
         query = request.POST.copy()
         query["check"] = "1"
         for name in ("csrfmiddlewaretoken", "idempotency_key", "quantity", "note"):
@@ -398,7 +446,7 @@ def place_order(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("shop:configure", slug=slug)
-    messages.success(request, f"Thank you: order {order.number} is placed.")
+    messages.success(request, _("Thank you: order %(number)s is placed.") % {"number": order.number})
     return redirect("shop:order", number=order.number)
 
 
@@ -417,15 +465,31 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
         order = selectors.order_get_for(request.user, number=number)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    lines = [(line, catalog.spec_display(line.product_version, line.spec)) for line in order.lines.all()]
+    language = catalog.catalog_language()
+    names = production_selectors.operation_names(
+        production_order_ids=[
+            line.production_order.pk for line in order.lines.all() if hasattr(line, "production_order")
+        ],
+        language=language,
+    )
+    progress = selectors.order_progress(order, names)
     poll_seconds = settings.ORDER_TRACKER_POLL_SECONDS
     if request.headers.get("HX-Request") and request.GET.get("part") == "tracker":
-        context = {"order": order, "progress": selectors.order_progress(order), "poll_seconds": poll_seconds}
+        context = {"order": order, "progress": progress, "poll_seconds": poll_seconds}
         return render(request, "shop/_tracker.html", context)
+    lines = [
+        (
+            line,
+            catalog.spec_display(line.product_version, line.spec, language),
+            catalog.product_text(line.product_version.product, "name", language),
+        )
+        for line in order.lines.all()
+    ]
     context = {
         "poll_seconds": poll_seconds,
         "order": order,
-        "progress": selectors.order_progress(order),
+        "op_names": names,
+        "progress": progress,
         "lines": lines,
         "can_cancel": order.status in services.CANCELLABLE
         and (order.customer_id == request.user.pk or request.user.is_staff),
@@ -435,17 +499,18 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _order_action(
-    request: HttpRequest, number: str, act: Any, done: str, *, owner_or_staff: bool = False
+    request: HttpRequest, number: str, act: Any, done: Any, *, owner_or_staff: bool = False
 ) -> HttpResponse:
     """Run one order transition from a page: 404 for an order the user may not see, 403 for one
     they see but may not act on (as the API answers), the service's refusal as a message, and back
-    to the order page."""
+    to the order page. `done` is the success message, a lazy translation with the order's
+    %(number)s."""
     try:
         order = selectors.order_get_for(request.user, number=number)
         if owner_or_staff and order.customer_id != request.user.pk and not request.user.is_staff:
-            raise PermissionDenied("Only the customer who placed it and staff may cancel an order.")
+            raise PermissionDenied(_("Only the customer who placed it and staff may cancel an order."))
         act(order=order, user=request.user)
-        messages.success(request, f"Order {number} {done}.")
+        messages.success(request, str(done) % {"number": number})
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except DomainError as exc:
@@ -453,27 +518,32 @@ def _order_action(
     return redirect("shop:order", number=number)
 
 
+ORDER_CANCELLED = gettext_lazy("Order %(number)s is cancelled.")
+ORDER_RELEASED = gettext_lazy("Order %(number)s is released again.")
+ORDER_SHIPPED = gettext_lazy("Order %(number)s is shipped.")
+
+
 @login_required
 @require_POST
 def cancel_order(request: HttpRequest, number: str) -> HttpResponse:
     """The owner (or staff) cancels an order before production starts."""
-    return _order_action(request, number, services.order_cancel, "is cancelled", owner_or_staff=True)
+    return _order_action(request, number, services.order_cancel, ORDER_CANCELLED, owner_or_staff=True)
 
 
 @login_required
-@page_requires(sees_all_orders, "Only planners and staff can release an order on hold.")
+@page_requires(sees_all_orders, gettext_lazy("Only planners and staff can release an order on hold."))
 @require_POST
 def release_held_order(request: HttpRequest, number: str) -> HttpResponse:
     """Planners and staff release an order on hold again, once its reason is resolved."""
-    return _order_action(request, number, services.order_hold_release, "is released again")
+    return _order_action(request, number, services.order_hold_release, ORDER_RELEASED)
 
 
 @login_required
-@page_requires(sees_all_orders, "Only planners and staff mark orders shipped.")
+@page_requires(sees_all_orders, gettext_lazy("Only planners and staff mark orders shipped."))
 @require_POST
 def ship_order(request: HttpRequest, number: str) -> HttpResponse:
     """Planners and staff mark a completed order shipped."""
-    return _order_action(request, number, services.order_ship, "is shipped")
+    return _order_action(request, number, services.order_ship, ORDER_SHIPPED)
 
 
 @login_required
@@ -482,7 +552,7 @@ def save_profile(request: HttpRequest, slug: str) -> HttpResponse:
     """A customer keeps the measurements on the page as a named profile, to start the next order
     from them."""
     if not is_customer(request.user):
-        raise PermissionDenied("Only customers keep measurement profiles.")
+        raise PermissionDenied(_("Only customers keep measurement profiles."))
     try:
         described = catalog.product_describe(slug=slug)
     except NotFound as exc:
@@ -492,7 +562,7 @@ def save_profile(request: HttpRequest, slug: str) -> HttpResponse:
         profile = profile_create(
             owner=request.user, name=request.POST.get("profile_name", ""), values=_measurements(described, spec)
         )
-        messages.success(request, f"Your measurements are saved as '{profile.name}'.")
+        messages.success(request, _("Your measurements are saved as '%(name)s'.") % {"name": profile.name})
     except DomainError as exc:
         messages.error(request, exc.message)
     query = _spec_query(spec)

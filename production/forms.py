@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class OperationFinishForm(forms.Form):
@@ -10,16 +11,17 @@ class OperationFinishForm(forms.Form):
     decimals (Django's DecimalField refuses NaN, Infinity and 1e999999)."""
 
     scrap_quantity = forms.DecimalField(
+        label=_("Scrap (of the main material)"),
         required=False,
         min_value=Decimal("0"),
         max_digits=12,
         decimal_places=4,
         error_messages={
-            "invalid": "Scrap must be a number.",
-            "min_value": "Scrap cannot be negative.",
-            "max_digits": "Scrap must have at most %(max)s digits.",
-            "max_whole_digits": "Scrap must have at most %(max)s digits before the decimal point.",
-            "max_decimal_places": "Scrap must have at most %(max)s decimal places.",
+            "invalid": _("Scrap must be a number."),
+            "min_value": _("Scrap cannot be negative."),
+            "max_digits": _("Scrap must have at most %(max)s digits."),
+            "max_whole_digits": _("Scrap must have at most %(max)s digits before the decimal point."),
+            "max_decimal_places": _("Scrap must have at most %(max)s decimal places."),
         },
     )
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from inventory.models import QTY, Item
 
@@ -36,11 +37,11 @@ class WorkCenter(models.Model):
 
 class ProductionOrder(models.Model):
     class Status(models.TextChoices):
-        AWAITING_MATERIAL = "awaiting_material"
-        PLANNED = "planned"
-        IN_PROGRESS = "in_progress"
-        DONE = "done"
-        CANCELLED = "cancelled"
+        AWAITING_MATERIAL = "awaiting_material", _("Awaiting Material")
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In Progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATUSES = (Status.AWAITING_MATERIAL, Status.PLANNED, Status.IN_PROGRESS)
 
@@ -65,9 +66,9 @@ class ProductionOrder(models.Model):
 
 class Operation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending"
-        IN_PROGRESS = "in_progress"
-        DONE = "done"
+        PENDING = "pending", _("Pending")
+        IN_PROGRESS = "in_progress", _("In Progress")
+        DONE = "done", _("Done")
 
     production_order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="operations")
     sequence = models.PositiveSmallIntegerField(help_text="Position in the routing's topological order.")

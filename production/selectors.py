@@ -1,7 +1,7 @@
 """Reads of the shop floor: the queue, work-center load, and ship-date estimates."""
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bom.selectors import routing_names
 from config.errors import NotFound
 from inventory.models import Item, PurchaseOrder
 from production.models import MaterialRequirement, Operation, ProductionOrder, WorkCenter
@@ -261,16 +262,37 @@ def reserved_by_item() -> dict[int, Decimal]:
     return {row["item_id"]: row["held"] for row in rows if row["held"]}
 
 
-def operation_start_refusal(operation: Operation, po: ProductionOrder) -> tuple[str, str] | None:
+def operation_names(*, production_order_ids: Iterable[int], language: str) -> dict[tuple[int, str], str]:
+    """What the pages call the operations of these production orders, in `language` (a catalog
+    language): each one's routing name in the version its order was made from, by (production
+    order id, operation key). Two queries, however many orders."""
+    orders_of: dict[int, list[int]] = defaultdict(list)
+    rows = ProductionOrder.objects.filter(pk__in=set(production_order_ids)).values_list(
+        "pk", "order_line__product_version_id"
+    )
+    for po_id, version_id in rows:
+        orders_of[version_id].append(po_id)
+    names = routing_names(version_ids=orders_of.keys(), language=language) if orders_of else {}
+    return {(po_id, key): name for (version_id, key), name in names.items() for po_id in orders_of[version_id]}
+
+
+def operation_start_refusal(
+    operation: Operation, po: ProductionOrder, names: Mapping[tuple[int, str], str] | None = None
+) -> tuple[str, str] | None:
     """Why this operation cannot start now, as (code, message for the operator), or None when it
-    can. operation_start asks under its lock; the station page asks to show Start or the reason."""
+    can. operation_start asks under its lock; the station page asks to show Start or the reason,
+    naming the operations before it as `names` says (operation_names; their stored names otherwise)."""
     if po.status == ProductionOrder.Status.CANCELLED:
         return "order_cancelled", _("The order of this operation was cancelled.")
     if operation.status != Operation.Status.PENDING:
         return "already_started", _("This operation has already been started.")
     if po.status == ProductionOrder.Status.AWAITING_MATERIAL:
         return "material_missing", _("The material for this order is not all reserved yet.")
-    open_before = sorted(p.name for p in operation.predecessors.all() if p.status != Operation.Status.DONE)
+    open_before = sorted(
+        (names or {}).get((p.production_order_id, p.key), p.name)
+        for p in operation.predecessors.all()
+        if p.status != Operation.Status.DONE
+    )
     if open_before:
         return "predecessors_open", _("Finish %(operations)s first.") % {"operations": _(", ").join(open_before)}
     return None

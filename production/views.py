@@ -15,9 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_operator, is_planner, is_staff, page_requires
+from bom import selectors as catalog
 from config.errors import DomainError, NotFound
 from config.pagination import PAGE_ROWS, page_of
 from inventory import services as inventory_services
@@ -34,16 +38,18 @@ def _shop_floor(user: object) -> bool:
 
 
 @login_required
-@page_requires(_shop_floor, "Only operators, planners and staff may see the queue.")
+@page_requires(_shop_floor, gettext_lazy("Only operators, planners and staff may see the queue."))
 @require_GET
 def queue_page(request: HttpRequest) -> HttpResponse:
     """Operators, planners and staff: the open production orders in planned sequence (a page at a
     time), and the load."""
     tz = selectors.factory_tz()
+    language = catalog.catalog_language()
     page = page_of(request, selectors.queue_list())
     queue = [
         {
             "po": po,
+            "product_name": catalog.product_text(po.order_line.product_version.product, "name", language),
             "next": selectors.next_operation(po),
             "late": bool(po.planned_finish and po.promised_date
                          and selectors.ship_date_after(po.planned_finish) > po.promised_date),
@@ -51,6 +57,10 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         }
         for po in page.object_list
     ]  # fmt: skip
+    plan = selectors.gantt()
+    shown = {po.pk for po in page.object_list} | {
+        bar["op"].production_order_id for row in plan["rows"] for bar in row["bars"]
+    }
     return render(
         request,
         "planner/queue.html",
@@ -58,7 +68,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "page_obj": page,
             "work_centers": selectors.work_center_list(),
-            "gantt": _gantt_svg(selectors.gantt()),
+            "gantt": _gantt_svg(plan),
+            "op_names": selectors.operation_names(production_order_ids=shown, language=language),
         },
     )
 
@@ -97,7 +108,7 @@ def _plans(user: object) -> bool:
 
 
 @login_required
-@page_requires(_plans, "Only planners and staff may change priorities.")
+@page_requires(_plans, gettext_lazy("Only planners and staff may change priorities."))
 @require_POST
 def priority_action(request: HttpRequest, number: str) -> HttpResponse:
     """Planners and staff give a production order a new priority; the queue is re-planned."""
@@ -105,11 +116,15 @@ def priority_action(request: HttpRequest, number: str) -> HttpResponse:
     try:
         priority = int(raw)
     except ValueError:
-        messages.error(request, f"Priority must be a whole number, not '{raw[:20]}'.")
+        messages.error(request, _("Priority must be a whole number, not '%(raw)s'.") % {"raw": raw[:20]})
     else:
         try:
             services.production_order_set_priority(number=number, priority=priority, user=request.user)
-            messages.success(request, f"{number} now has priority {priority}; the queue is being re-planned.")
+            messages.success(
+                request,
+                _("%(number)s now has priority %(priority)s; the queue is being re-planned.")
+                % {"number": number, "priority": priority},
+            )
         except NotFound as exc:
             raise Http404(str(exc)) from exc
         except DomainError as exc:
@@ -135,6 +150,14 @@ def _purchase_quantity(raw: str) -> Decimal | None:
     if number != number.quantize(Decimal(1).scaleb(-PURCHASE_DECIMALS)):
         return None
     return number
+
+
+def _quantity_refusal(raw: str) -> str:
+    """What a page says of a purchase quantity it cannot take."""
+    return _("The quantity must be a number above zero with at most %(decimals)s decimals, not '%(raw)s'.") % {
+        "decimals": PURCHASE_DECIMALS,
+        "raw": raw[:20],
+    }
 
 
 def _plain(quantity: Decimal) -> str:
@@ -169,7 +192,7 @@ def _shortages_url(request: HttpRequest) -> str:
 
 
 @login_required
-@page_requires(_plans, "Only planners and staff may see shortages and purchase orders.")
+@page_requires(_plans, gettext_lazy("Only planners and staff may see shortages and purchase orders."))
 @require_GET
 def shortages_page(request: HttpRequest) -> HttpResponse:
     """Planners and staff: what waiting production orders lack, net of stock and open purchase
@@ -210,7 +233,7 @@ def shortages_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@page_requires(_plans, "Only planners and staff may order material.")
+@page_requires(_plans, gettext_lazy("Only planners and staff may order material."))
 @require_POST
 def purchase_order_create_action(request: HttpRequest) -> HttpResponse:
     """Planners and staff order a short item from a supplier, in its purchase unit."""
@@ -224,15 +247,13 @@ def purchase_order_create_action(request: HttpRequest) -> HttpResponse:
     except ValueError:
         expected_date = None
     if not supplier or len(supplier) > SUPPLIER_MAX_LENGTH:
-        messages.error(request, f"Name the supplier (at most {SUPPLIER_MAX_LENGTH} characters).")
+        messages.error(request, _("Name the supplier (at most %(max)s characters).") % {"max": SUPPLIER_MAX_LENGTH})
     elif quantity is None:
-        messages.error(
-            request,
-            f"The quantity must be a number above zero with at most {PURCHASE_DECIMALS} decimals, "
-            f"not '{raw_quantity[:20]}'.",
-        )
+        messages.error(request, _quantity_refusal(raw_quantity))
     elif expected_date is None:
-        messages.error(request, f"The expected date must be a date such as 2026-12-31, not '{raw_date[:20]}'.")
+        messages.error(
+            request, _("The expected date must be a date such as 2026-12-31, not '%(raw)s'.") % {"raw": raw_date[:20]}
+        )
     else:
         try:
             purchase = inventory_services.purchase_order_create(
@@ -244,14 +265,21 @@ def purchase_order_create_action(request: HttpRequest) -> HttpResponse:
             uom = purchase.item.purchase_uom or purchase.item.uom
             messages.success(
                 request,
-                f"{purchase.number}: {purchase.quantity} {uom} of {purchase.item.sku} ordered from "
-                f"{purchase.supplier}, expected {purchase.expected_date:%Y-%m-%d}.",
+                _("%(number)s: %(quantity)s %(uom)s of %(sku)s ordered from %(supplier)s, expected %(date)s.")
+                % {
+                    "number": purchase.number,
+                    "quantity": purchase.quantity,
+                    "uom": uom,
+                    "sku": purchase.item.sku,
+                    "supplier": purchase.supplier,
+                    "date": date_format(purchase.expected_date),
+                },
             )
     return redirect(_shortages_url(request))
 
 
 @login_required
-@page_requires(_plans, "Only planners and staff may receive purchase orders.")
+@page_requires(_plans, gettext_lazy("Only planners and staff may receive purchase orders."))
 @require_POST
 def purchase_order_receive_action(request: HttpRequest, number: str) -> HttpResponse:
     """Planners and staff receive (part of) a purchase order; the orders waiting for its item are
@@ -260,13 +288,9 @@ def purchase_order_receive_action(request: HttpRequest, number: str) -> HttpResp
     quantity = _purchase_quantity(raw_quantity)
     reference = request.POST.get("reference", "").strip()
     if quantity is None:
-        messages.error(
-            request,
-            f"The quantity must be a number above zero with at most {PURCHASE_DECIMALS} decimals, "
-            f"not '{raw_quantity[:20]}'.",
-        )
+        messages.error(request, _quantity_refusal(raw_quantity))
     elif len(reference) > REFERENCE_MAX_LENGTH:
-        messages.error(request, f"The reference may have at most {REFERENCE_MAX_LENGTH} characters.")
+        messages.error(request, _("The reference may have at most %(max)s characters.") % {"max": REFERENCE_MAX_LENGTH})
     else:
         waiting_before = _waiting_by_item(item__purchase_orders__number=number)
         before = [po for pos in waiting_before.values() for po in pos]
@@ -288,12 +312,20 @@ def purchase_order_receive_action(request: HttpRequest, number: str) -> HttpResp
             still = _waiting_by_item(item_id=item.pk)[item.pk]
             served = [po for po in before if po not in still]
             waiting = [po for po in before if po in still]
-            text = f"Received {receipt.quantity.quantize(item.quantum)} {item.uom} of {item.sku} on {number}."
+            parts = [
+                _("Received %(quantity)s %(uom)s of %(sku)s on %(number)s.")
+                % {
+                    "quantity": receipt.quantity.quantize(item.quantum),
+                    "uom": item.uom,
+                    "sku": item.sku,
+                    "number": number,
+                }
+            ]
             if served:
-                text += f" Now reserved for {', '.join(served)}."
+                parts.append(_("Now reserved for %(orders)s.") % {"orders": _(", ").join(served)})
             if waiting:
-                text += f" Waiting for it, being re-allocated: {', '.join(waiting)}."
+                parts.append(_("Waiting for it, being re-allocated: %(orders)s.") % {"orders": _(", ").join(waiting)})
             if not before:
-                text += " No production order was waiting for it."
-            messages.success(request, text)
+                parts.append(_("No production order was waiting for it."))
+            messages.success(request, " ".join(parts))
     return redirect(_shortages_url(request))

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_operator, is_staff, page_requires
@@ -19,8 +21,8 @@ def _shop_floor(user: object) -> bool:
     return is_operator(user) or is_staff(user)
 
 
-floor_only = page_requires(_shop_floor, "Only operators, planners and staff may use the shop floor.")
-operators_only = page_requires(is_operator, "Only operators and planners start and finish operations.")
+floor_only = page_requires(_shop_floor, gettext_lazy("Only operators, planners and staff may use the shop floor."))
+operators_only = page_requires(is_operator, gettext_lazy("Only operators and planners start and finish operations."))
 
 
 @login_required
@@ -38,9 +40,12 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     """Operators, planners, staff: a station's open operations in planned order, a page at a time."""
     work_center = WorkCenter.objects.filter(code=code).first()
     if work_center is None:
-        raise Http404("There is no such work center.")
+        raise Http404(_("There is no such work center."))
     page = page_of(request, selectors.work_center_operations(work_center))
-    return render(request, "floor/station.html", {"work_center": work_center, "page_obj": page})
+    names = selectors.operation_names(
+        production_order_ids={op.production_order_id for op in page.object_list}, language=catalog.catalog_language()
+    )
+    return render(request, "floor/station.html", {"work_center": work_center, "page_obj": page, "op_names": names})
 
 
 @login_required
@@ -52,7 +57,13 @@ def production_order_page(request: HttpRequest, number: str) -> HttpResponse:
         po = selectors.production_order_for_traveler(number=number)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    return render(request, "floor/production_order.html", {"po": po})
+    language = catalog.catalog_language()
+    context = {
+        "po": po,
+        "product_name": catalog.product_text(po.order_line.product_version.product, "name", language),
+        "op_names": selectors.operation_names(production_order_ids=[po.pk], language=language),
+    }
+    return render(request, "floor/production_order.html", context)
 
 
 @login_required
@@ -71,17 +82,22 @@ def operation_page(request: HttpRequest, operation_id: int) -> HttpResponse:
         .first()
     )
     if operation is None:
-        raise Http404("There is no such operation.")
+        raise Http404(_("There is no such operation."))
     po = operation.production_order
     line = po.order_line
+    language = catalog.catalog_language()
     materials = po.materials.filter(operation_key=operation.key).select_related("item")
+    names = selectors.operation_names(production_order_ids=[po.pk], language=language)
     context = {
+        "op_names": names,
         "op": operation,
         "materials": materials,
-        "product_name": line.product_version.product.name,
+        "product_name": catalog.product_text(line.product_version.product, "name", language),
         # what to make, from the order's frozen snapshot: measurements, fabric, monogram...
-        "spec_rows": catalog.spec_display(line.product_version, line.spec),
-        "start_refusal": selectors.operation_start_refusal(operation, po) if operation.status == "pending" else None,
+        "spec_rows": catalog.spec_display(line.product_version, line.spec, language),
+        "start_refusal": selectors.operation_start_refusal(operation, po, names)
+        if operation.status == "pending"
+        else None,
     }
     return render(request, "floor/operation.html", context)
 
@@ -93,7 +109,7 @@ def operation_start_action(request: HttpRequest, operation_id: int) -> HttpRespo
     """Operators and planners start the operation."""
     try:
         services.operation_start(operation_id=operation_id, user=request.user)
-        messages.success(request, "Started.")
+        messages.success(request, _("Started."))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except DomainError as exc:
@@ -115,9 +131,9 @@ def operation_finish_action(request: HttpRequest, operation_id: int) -> HttpResp
     try:
         operation = services.operation_finish(operation_id=operation_id, user=request.user, scrap_quantity=scrap)
         if operation.status == Operation.Status.DONE:
-            messages.success(request, "Finished.")
+            messages.success(request, _("Finished."))
         else:
-            messages.error(request, "There is no material to replace the scrap: the order waits for it.")
+            messages.error(request, _("There is no material to replace the scrap: the order waits for it."))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except DomainError as exc:

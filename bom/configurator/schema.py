@@ -573,7 +573,7 @@ class _Reader:
                 continue
             paths[key] = path
             self.out.routing.append(
-                Operation(i, key, self.text(fields, "name", path), code, setup, run, tuple(after), when, family)
+                Operation(i, key, self.shown(fields, "name", path), code, setup, run, tuple(after), when, family)
             )
         keys = {op.key for op in self.out.routing}
         graph = nx.DiGraph()

@@ -47,6 +47,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's LocaleMiddleware, after the session and the user it reads (a logged-in user's
+    # saved language comes first): config/middleware.py.
+    "config.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -66,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role_flags",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -93,6 +97,14 @@ LOGIN_REDIRECT_URL = "shop:home"
 LOGOUT_REDIRECT_URL = "shop:home"
 
 LANGUAGE_CODE = "en"
+# The pages' languages (docs/ARCHITECTURE.md, "Languages"): a logged-in user's saved preference,
+# else the switcher's cookie, else the browser's Accept-Language, else English. URLs carry no
+# language prefix. The catalog's own texts follow the same language (bom.selectors.catalog_language).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# The pages' catalog first; config/ is not an app, so its own catalog (refusals it writes) is named.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "config" / "locale"]
+# Dates in each language's own form: ISO in English, 2026年11月30日 in Chinese (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 # The factory's clock: calendars, shifts and promised dates are in the plant's time zone.
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -17,15 +17,6 @@ from inventory.services import purchase_order_create
 from orders.models import Order
 from tests.factories import cabinet_spec
 
-# LocaleMiddleware picks the request's language from Accept-Language (the i18n branch adds it to
-# the settings; here it is added for these tests alone).
-WITH_LOCALE = override_settings(
-    MIDDLEWARE=[
-        *settings.MIDDLEWARE[:3],  # after SessionMiddleware, before CommonMiddleware
-        "django.middleware.locale.LocaleMiddleware",
-        *settings.MIDDLEWARE[3:],
-    ]
-)
 CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-Hans"}
 
 
@@ -43,10 +34,9 @@ def _stock():
 @pytest.mark.usefixtures("demo")
 def test_a_receipt_of_an_unknown_sku_is_refused_in_chinese_and_nothing_changes(planner_api):
     before = _stock()
-    with WITH_LOCALE:
-        response = planner_api.post(
-            "/api/v1/inventory/receipts/", {"sku": "NO-SUCH", "quantity": "5"}, format="json", **CHINESE
-        )
+    response = planner_api.post(
+        "/api/v1/inventory/receipts/", {"sku": "NO-SUCH", "quantity": "5"}, format="json", **CHINESE
+    )
     assert response.status_code == 400
     assert response.json() == {"sku": ["没有 SKU 为“NO-SUCH”的物料。"]}
     assert _stock() == before and not Receipt.objects.exists()
@@ -54,8 +44,7 @@ def test_a_receipt_of_an_unknown_sku_is_refused_in_chinese_and_nothing_changes(p
 
 @pytest.mark.usefixtures("demo")
 def test_a_receipt_refusal_is_in_english_without_accept_language(planner_api):
-    with WITH_LOCALE:
-        response = planner_api.post("/api/v1/inventory/receipts/", {"sku": "NO-SUCH", "quantity": "5"}, format="json")
+    response = planner_api.post("/api/v1/inventory/receipts/", {"sku": "NO-SUCH", "quantity": "5"}, format="json")
     assert response.json() == {"sku": ["There is no item with SKU 'NO-SUCH'."]}
 
 
@@ -66,21 +55,19 @@ def test_receiving_a_closed_purchase_order_names_its_status_in_chinese(planner, 
     )
     PurchaseOrder.objects.filter(pk=purchase.pk).update(status=PurchaseOrder.Status.RECEIVED)
     before = _stock()
-    with WITH_LOCALE:
-        response = planner_api.post(
-            f"/api/v1/inventory/purchase-orders/{purchase.number}/receive/", {"quantity": "1"}, format="json",
-            **CHINESE,
-        )  # fmt: skip
+    response = planner_api.post(
+        f"/api/v1/inventory/purchase-orders/{purchase.number}/receive/", {"quantity": "1"}, format="json",
+        **CHINESE,
+    )  # fmt: skip
     assert response.status_code == 409
     assert response.json() == {"detail": f"采购单 {purchase.number} 状态为“已收货”。", "code": "not_open"}
     assert _stock() == before and not Receipt.objects.exists()
 
 
 def test_a_measurement_profile_refused_in_chinese_is_not_saved(customer_api):
-    with WITH_LOCALE:
-        response = customer_api.post(
-            "/api/v1/me/profiles/", {"name": "Work", "values": {"chest_cm": "abc"}}, format="json", **CHINESE
-        )
+    response = customer_api.post(
+        "/api/v1/me/profiles/", {"name": "Work", "values": {"chest_cm": "abc"}}, format="json", **CHINESE
+    )
     assert response.status_code == 400
     assert response.json() == {"values": {"chest_cm": ['必须是数字：JSON 数字或十进制字符串，例如 "98.5"。']}}
     assert not MeasurementProfile.objects.exists()
@@ -119,19 +106,16 @@ def test_publishing_a_published_version_again_is_refused_in_chinese():
     assert version.status == ProductVersion.Status.PUBLISHED
 
 
-@override_settings(LOCALE_PATHS=[settings.BASE_DIR / "config" / "locale"])
-def test_an_unknown_endpoint_answers_in_chinese_once_config_locale_is_a_locale_path(anon):
-    # config is not an installed app: its catalog is found through LOCALE_PATHS (see the report)
-    with WITH_LOCALE:
-        response = anon.get("/api/v1/no-such-thing/", **CHINESE)
+def test_an_unknown_endpoint_answers_in_chinese(anon):
+    # config is not an installed app: its catalog is found through LOCALE_PATHS
+    response = anon.get("/api/v1/no-such-thing/", **CHINESE)
     assert response.status_code == 404
     assert response.json() == {"detail": "没有这个接口。", "code": "not_found"}
 
 
 @pytest.mark.usefixtures("demo")
 def test_a_role_refusal_is_in_chinese_for_a_chinese_client(customer_api):
-    with WITH_LOCALE:
-        response = customer_api.post("/api/v1/production/replan/", **CHINESE)
+    response = customer_api.post("/api/v1/production/replan/", **CHINESE)
     assert response.status_code == 403
     assert response.json() == {"detail": "只有生产计划员和工作人员可以执行此操作。", "code": "permission_denied"}
 
@@ -139,8 +123,7 @@ def test_a_role_refusal_is_in_chinese_for_a_chinese_client(customer_api):
 @pytest.mark.usefixtures("demo")
 def test_an_order_without_its_idempotency_key_is_refused_in_chinese_and_not_placed(customer_api):
     body = {"lines": [{"product": "custom-cabinet", "spec": cabinet_spec(), "quantity": 1}]}
-    with WITH_LOCALE:
-        response = customer_api.post("/api/v1/orders/", body, format="json", **CHINESE)
+    response = customer_api.post("/api/v1/orders/", body, format="json", **CHINESE)
     assert response.status_code == 400
     assert response.json() == {"Idempotency-Key": ["必须提供此请求头：由客户端生成的 UUID。"]}
     assert not Order.objects.exists()
@@ -148,10 +131,7 @@ def test_an_order_without_its_idempotency_key_is_refused_in_chinese_and_not_plac
 
 @override_settings(LOCALE_PATHS=[settings.BASE_DIR / "config" / "locale"], API_JSON_MAX_DEPTH=3)
 def test_a_body_nested_too_deep_is_refused_in_chinese_once_config_locale_is_a_locale_path(customer_api):
-    with WITH_LOCALE:
-        response = customer_api.post(
-            "/api/v1/me/profiles/", '{"a": [[[[1]]]]}', content_type="application/json", **CHINESE
-        )
+    response = customer_api.post("/api/v1/me/profiles/", '{"a": [[[[1]]]]}', content_type="application/json", **CHINESE)
     assert response.status_code == 400
     assert response.json() == {"detail": "JSON 解析错误：嵌套超过 3 层。", "code": "parse_error"}
     assert not MeasurementProfile.objects.exists()

@@ -32,12 +32,12 @@ def test_choices_and_measurements_update_the_page_in_place(live_server, page):
         "() => { window.__marker = 1; window.__swaps = 0;"
         " document.addEventListener('htmx:after:swap', () => { window.__swaps += 1; }); }"
     )
-    assert page.locator(".price").inner_text() == "3899.00 CNY"
+    assert page.locator(".price").inner_text() == "CNY 3,899.00"
     assert not page.locator("text=Update").is_visible()  # the no-JS button is not needed
 
     # the customer chooses cashmere: the price follows, with the fabric's line in the breakdown
     choose(page, "fabric", "cashmere-grey")
-    assert page.locator(".price").inner_text() == "5699.00 CNY"
+    assert page.locator(".price").inner_text() == "CNY 5,699.00"
     assert "Grey cashmere" in page.locator("#price-breakdown").inner_text()
     assert page.evaluate("window.__marker") == 1
     assert parse_qs(urlsplit(page.url).query)["fabric"] == ["cashmere-grey"]
@@ -47,7 +47,7 @@ def test_choices_and_measurements_update_the_page_in_place(live_server, page):
     page.fill("input[name=chest_cm]", "")
     page.locator("input[name=chest_cm]").press_sequentially("125", delay=50)
     page.wait_for_function(f"window.__swaps > {before}")
-    page.wait_for_function("document.querySelector('.price').innerText === '5999.00 CNY'")
+    page.wait_for_function("document.querySelector('.price').innerText === 'CNY 5,999.00'")
     assert "Large size surcharge" in page.locator("#price-breakdown").inner_text()
     assert page.evaluate("document.activeElement.id") == "f-chest_cm"
     assert page.input_value("input[name=chest_cm]") == "125"

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.test import override_settings
 from django.utils import translation
 
+from accounts.services import preference_language_set
 from orders import services
 from orders.events import TEMPLATES, event_text
 from orders.models import Order, OrderEvent
@@ -18,15 +18,6 @@ from tests.factories import UserFactory, cabinet_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
 CABINET = {"product": "custom-cabinet", "spec": cabinet_spec(), "quantity": 1}
-# LocaleMiddleware picks the request's language from Accept-Language (the i18n branch adds it to
-# the settings; here it is added for the test alone).
-WITH_LOCALE = override_settings(
-    MIDDLEWARE=[
-        *settings.MIDDLEWARE[:3],  # after SessionMiddleware, before CommonMiddleware
-        "django.middleware.locale.LocaleMiddleware",
-        *settings.MIDDLEWARE[3:],
-    ]
-)
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 CONVERSION = importlib.import_module("orders.migrations.0004_order_event_params")
 
@@ -89,9 +80,8 @@ def test_a_confirmed_event_without_a_date_says_so_without_one():
 def test_the_api_answers_event_messages_in_the_language_the_client_asks_for(customer, customer_api):
     order = _placed_and_released(customer)
     # when a client asks in Chinese, then in English (no Accept-Language)
-    with WITH_LOCALE:
-        chinese = customer_api.get(f"/api/v1/orders/{order.number}/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
-        english = customer_api.get(f"/api/v1/orders/{order.number}/")
+    chinese = customer_api.get(f"/api/v1/orders/{order.number}/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    english = customer_api.get(f"/api/v1/orders/{order.number}/")
     # then the same events, the same fields, each message in the client's language
     assert chinese.status_code == english.status_code == 200
     assert [set(e) for e in chinese.json()["events"]] == [{"at", "kind", "message"}] * len(order.events.all())
@@ -151,8 +141,8 @@ def test_a_milestone_mail_is_written_in_the_language_given(customer):
 def test_a_customer_who_reads_chinese_is_mailed_in_chinese(mailoutbox, monkeypatch):
     customer = UserFactory(email="mei@example.com")
     order = _placed_and_released(customer)
-    # given the customer reads Chinese (the saved preference; the accessor answers for it)
-    monkeypatch.setattr(services, "user_language", lambda user: "zh-hans" if user == customer else "en")
+    # given the customer reads Chinese (they chose it with the switcher)
+    preference_language_set(user=customer, language="zh-hans")
     # when the milestone is mailed, from a task with no request (English active)
     sent = order_event_notify(event_id=order.events.get(kind="submitted").pk)
     # then in Chinese
@@ -166,14 +156,15 @@ def test_user_language_is_the_site_language_until_a_customer_saves_one(customer)
     from accounts.language import user_language
 
     assert user_language(customer) == settings.LANGUAGE_CODE
+    preference_language_set(user=customer, language="zh-hans")
+    assert user_language(customer) == "zh-hans"
 
 
 def test_a_refusal_of_an_order_is_in_chinese_for_a_chinese_client_and_changes_nothing(customer, planner_api):
     order = _placed_and_released(customer)
     events = order.events.count()
     # when a Chinese planner ships an order that is not made yet
-    with WITH_LOCALE:
-        response = planner_api.post(f"/api/v1/orders/{order.number}/ship/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    response = planner_api.post(f"/api/v1/orders/{order.number}/ship/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
     # then a Chinese refusal with the same machine code
     assert response.status_code == 409
     assert response.json() == {"detail": "只有已完工的订单才能发货。", "code": "not_completed"}

@@ -18,7 +18,7 @@ def _query(**extra):
 
 
 def _ship_date(page):
-    return re.search(r'id="ship-date">([0-9-]+)<', page).group(1)
+    return re.search(r'id="ship-date"><time datetime="([0-9-]+)">', page).group(1)
 
 
 def test_the_ship_date_is_for_the_quantity_asked(client):
