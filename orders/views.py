@@ -378,9 +378,7 @@ def review_order(request: HttpRequest, slug: str) -> HttpResponse:
     quantity = _quantity(request.GET.get("quantity"))
     configure_url = reverse("shop:configure", args=[slug])
     try:
-        result = catalog.product_configure(
-            slug=slug, spec=spec, strict=True, quantity=quantity, language=language
-        )
+        result = catalog.product_configure(slug=slug, spec=spec, strict=True, quantity=quantity, language=language)
     except ConfiguratorBudgetExceeded as exc:
         context = {"product_name": described["name"], "message": exc.message}
         return render(request, "shop/unavailable.html", context, status=503)
