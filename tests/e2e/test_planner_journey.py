@@ -28,6 +28,11 @@ def bars(page: Page, po: ProductionOrder) -> dict[int, float]:
     return drawn
 
 
+def width(page: Page, selector: str) -> float:
+    """How wide the element is drawn, in CSS pixels."""
+    return page.locator(selector).evaluate("e => e.getBoundingClientRect().width")
+
+
 def badge_on_board(page: Page, number: str, status: str) -> bool:
     """Whether the production order's row on the board's queue shows that status (its badge's class)."""
     return page.locator(f'tr:has(a[href="/floor/orders/{number}/"]) span.badge.{status}').count() == 1
@@ -59,6 +64,9 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
             page.locator(f'svg.gantt a[href="/floor/operations/{op_id}/"] rect').get_attribute("class") or ""
         )
 
+    # (the number fields in the queue's rows are as narrow as they are styled, so the table fits)
+    assert width(page, f"#priority-{late.number}") < 120
+
     # raises its priority above the rush order's with the form on its row
     rush = ProductionOrder.objects.order_by("-priority").first()
     page.fill(f"#priority-{late.number}", str(rush.priority + 10))
@@ -81,6 +89,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
     row = page.locator(f'tr:has(a[href="/floor/orders/{first}/"]):has(input[name=sku])')
     assert row.count() == 1
     sku = row.locator("input[name=sku]").get_attribute("value")
+    assert width(page, f"#quantity-{sku}") < 130
 
     # orders it from a supplier (the suggested quantity, the suggested date)
     row.locator("input[name=supplier]").fill("Biella Mills")
@@ -90,6 +99,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
     purchase = PurchaseOrder.objects.get(item__sku=sku)
     assert purchase.supplier == "Biella Mills" and purchase.status == PurchaseOrder.Status.OPEN
     assert page.locator(f"#receive-{purchase.number}").count() == 1
+    assert width(page, f"#receive-{purchase.number}") < 130
 
     # receives it, all of it
     page.locator(f"form:has(#receive-{purchase.number}) button[type=submit]").click()
