@@ -14,6 +14,6 @@ def session(browser: Browser, url: str, user: str, language: str) -> Page:
     page.goto(f"{url}/login/")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page.locator("form:has(input[name=password]) button[type=submit]").click()  # not the header's forms
+    page.wait_for_url(lambda url: "/login/" not in url)
     return page
