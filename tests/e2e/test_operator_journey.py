@@ -75,22 +75,22 @@ def test_an_operator_scans_a_traveler_and_runs_the_operation(live_server, browse
     assert page.locator("h1 .badge.pending").count() == 1
 
     # starts it
-    page.click("#start")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form answers with a redirect to the page
+        page.click("#start")
     assert_accessible(page)
     assert page.locator("h1 .badge.in_progress").count() == 1
 
     # finishes it, no scrap, and sees it done
-    page.click("#finish")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form answers with a redirect to the page
+        page.click("#finish")
     assert_accessible(page)
     assert page.locator("h1 .badge.done").count() == 1
     assert page.locator("#start, #finish").count() == 0
     assert Operation.objects.get(pk=first.pk).status == Operation.Status.DONE
 
     # back at the station, the operation has left its queue; the next ones wait there
-    page.click(f'a[href="/floor/work-centers/{first.work_center.code}/"]')
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(f'a[href="/floor/work-centers/{first.work_center.code}/"]')
     assert_accessible(page)
     screenshot(page, "station", full_page=True)
     assert page.locator(f'a[href="/floor/operations/{first.pk}/"]').count() == 0
