@@ -31,7 +31,7 @@ MONOGRAM = "王 W.L."
 def scan(pdf: bytes, tmp_path: Path) -> list[str]:
     """The QR codes printed on the PDF, page by page, top to bottom: what a scanner reads off paper."""
     (tmp_path / "traveler.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "traveler.pdf", "page"], cwd=tmp_path, check=True)
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "traveler.pdf", "page"], cwd=tmp_path, check=True)
     codes = []
     for png in sorted(tmp_path.glob("page-*.png")):
         found = zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)

@@ -48,7 +48,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
     # the planner opens the board and finds the late order: the Gantt marks its bars late
     page.goto(f"{live_server.url}/planner/")
     assert_accessible(page)
-    screenshot(page, "planner-board", full_page=True)
+    screenshot(page, "planner-board")  # the top: the Gantt
     marked = {
         title.split(" · ")[0] for title in page.locator("svg.gantt rect.late title").all_text_contents()
     }  # each bar's title starts with its production order's number
