@@ -45,7 +45,8 @@ serve: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-## poppler-utils (pdffonts, pdftotext) for the traveler PDF tests.
+## poppler-utils for the traveler PDF tests: pdffonts and pdftotext read it, pdftoppm renders it for the
+## operator's journey, which scans its QR codes (zxing-cpp, requirements-dev.txt).
 pdftools:
 	command -v pdffonts >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
 
