@@ -8,7 +8,7 @@ The server is the production shape: gunicorn (config/gunicorn.py, 2 workers) wit
 config.settings.production (DEBUG off, WhiteNoise serving the collected, hashed static files with
 far-future cache headers), over plain HTTP on loopback, on the demo catalog (manage.py
 seed_demo); the browser is Debian's Chromium (/usr/bin/chromium, never downloaded) driven by
-Playwright, logged in as the demo customer alice.
+Playwright, as a customer the benchmark signs up on the sign-up page.
 
 For each demo product, on the page of a complete configuration (times from the page's own clock,
 performance.now(), so Playwright's round trips are not in them):
@@ -58,7 +58,6 @@ LOADS = 30
 FIRST_LOADS = 6
 WORKERS = 2
 QUIET_S = 0.05  # after an action, the network is quiet when nothing started or ended for this long
-PASSWORD = "demo"  # the demo users' password on this throwaway database (DEMO_PASSWORD)
 
 SUIT = {
     "fabric": "wool-navy",
@@ -130,12 +129,15 @@ CACHED = 'performance.getEntriesByType("resource").filter(r => r.transferSize ==
 READ = f"""() => {{
   const b = window.__bench;
   b.armed = false;
-  return {{input_ms: b.dom - b.input, request_ms: b.dom - b.request, cached: {CACHED}}};
+  const fetched = performance.getEntriesByType("resource").filter(r => r.initiatorType === "fetch");
+  return {{input_ms: b.dom - b.input, request_ms: b.dom - b.request,
+           server_ms: fetched.length ? fetched[0].responseStart - fetched[0].requestStart : null,
+           cached: {CACHED}}};
 }}"""
 NAVIGATION = f"""() => {{
   const nav = performance.getEntriesByType("navigation")[0];
   return {{load_ms: nav.loadEventEnd - nav.startTime, dcl_ms: nav.domContentLoadedEventEnd - nav.startTime,
-           cached: {CACHED}}};
+           server_ms: nav.responseStart - nav.requestStart, cached: {CACHED}}};
 }}"""
 
 
@@ -168,7 +170,7 @@ def server_env(port: int) -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DEMO_PASSWORD": PASSWORD,
+        "DEMO_PASSWORD": secrets.token_urlsafe(16),  # seed_demo wants one; the benchmark signs up its own
         "BIND_ADDRESS": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(WORKERS),
@@ -284,122 +286,107 @@ def price_of(page: Any, url: str) -> str:
     return str(page.locator("#live .price").inner_text()).strip()
 
 
-def change(page: Any, wire: Wire, expect: str, act: Any) -> tuple[dict[str, float], dict[str, int]]:
-    """Arm the probe, act, wait until the new answer is in and settled; times and bytes."""
+def change(page: Any, wire: Wire, expect: str, act: Any) -> dict[str, Any]:
+    """Arm the probe, act, wait until the new answer is in and settled; its times and bytes."""
     wire.start()
     page.evaluate(ARM, expect)
     act()
     page.wait_for_function(DONE, polling="raf", timeout=15_000)
     wire.quiet()
     times = page.evaluate(READ)
-    return times, wire.take(cached=times["cached"])
+    return {**times, "bytes": wire.take(cached=times["cached"])}
 
 
 def measure(browser: Any, state: dict[str, Any], server: str, slug: str) -> dict[str, Any]:
     spec, (option, other), (measurement, typed) = PRODUCTS[slug]
-    spec_a = spec
-    spec_b = {**spec, option: other}
-    spec_t = {**spec, measurement: typed}
+    specs = {"a": spec, "b": {**spec, option: other}, "t": {**spec, measurement: typed}}
     context = browser.new_context(storage_state=state)
     context.add_init_script(PROBE)
     page = context.new_page()
     wire = Wire(page)
-    prices = {
-        name: price_of(page, page_url(server, slug, s)) for name, s in (("a", spec_a), ("b", spec_b), ("t", spec_t))
-    }
-    if len(set(prices.values())) != 3:
-        raise SystemExit(f"{slug}: the specs must have three different prices to be told apart: {prices}")
+    prices = {name: price_of(page, page_url(server, slug, s)) for name, s in specs.items()}
+    if len(set(prices.values())) != len(prices):
+        raise SystemExit(f"{slug}: the specs must have different prices to be told apart: {prices}")
 
-    # choices, alternating b, a, b, ... from the page of a
-    page.goto(page_url(server, slug, spec_a))
+    # choices, alternating b, a, b, ... from the page of a; the first two warm up
+    page.goto(page_url(server, slug, specs["a"]))
     page.wait_for_function("window.htmx !== undefined")
-    choice_input: list[float] = []
-    choice_request: list[float] = []
-    choice_bytes: list[dict[str, int]] = []
-    for i in range(CHOICES + 2):  # the first two warm up
+    choices = []
+    for i in range(CHOICES + 2):
         value, expect = (other, prices["b"]) if i % 2 == 0 else (spec[option], prices["a"])
-        times, sent = change(page, wire, expect, lambda v=value: page.select_option(f"select[name={option}]", v))
-        if i >= 2:
-            choice_input.append(times["input_ms"])
-            choice_request.append(times["request_ms"])
-            choice_bytes.append(sent)
-    # a typed measurement, alternating: back on the page of a
-    typed_input: list[float] = []
-    typed_request: list[float] = []
-    typed_bytes: list[dict[str, int]] = []
+        choices.append(change(page, wire, expect, lambda v=value: page.select_option(f"select[name={option}]", v)))
+    choices = choices[2:]
+    # a typed measurement, alternating, from the page of a (where the choices ended)
+    typing = []
     for i in range(TYPED):
         value, expect = (typed, prices["t"]) if i % 2 == 0 else (spec[measurement], prices["a"])
-        times, sent = change(page, wire, expect, lambda v=value: page.fill(f"input[name={measurement}]", v))
-        typed_input.append(times["input_ms"])
-        typed_request.append(times["request_ms"])
-        typed_bytes.append(sent)
+        typing.append(change(page, wire, expect, lambda v=value: page.fill(f"input[name={measurement}]", v)))
 
     # the baseline: full loads of the same pages, alternating b, a, ... (CSS and htmx cached)
-    urls = [page_url(server, slug, spec_b), page_url(server, slug, spec_a)]
-    load: list[float] = []
-    dcl: list[float] = []
-    load_bytes: list[dict[str, int]] = []
-    for i in range(LOADS + 2):
-        wire.start()
-        page.goto(urls[i % 2], wait_until="load")
-        wire.quiet()
-        nav = page.evaluate(NAVIGATION)
-        if i >= 2:
-            load.append(nav["load_ms"])
-            dcl.append(nav["dcl_ms"])
-            load_bytes.append(wire.take(cached=nav["cached"]))
+    urls = [page_url(server, slug, specs["b"]), page_url(server, slug, specs["a"])]
+    loads = [load(page, wire, urls[i % 2]) for i in range(LOADS + 2)][2:]
     context.close()
     # first loads: a fresh context each time (nothing cached), the same session
-    first: list[float] = []
-    first_bytes: list[dict[str, int]] = []
+    firsts = []
     for _ in range(FIRST_LOADS):
         context = browser.new_context(storage_state=state)
         page = context.new_page()
-        wire = Wire(page)
-        page.goto(urls[0], wait_until="load")
-        wire.quiet()
-        nav = page.evaluate(NAVIGATION)
-        first.append(nav["load_ms"])
-        first_bytes.append(wire.take(cached=nav["cached"]))
+        firsts.append(load(page, Wire(page), urls[0]))
         context.close()
 
-    choice = summary(choice_input)
-    repeat = summary(load)
-    cold = summary(first)
-    received = bytes_summary(choice_bytes)["received"]
+    choice = figures_of(choices, "input_ms")
+    repeat = figures_of(loads, "load_ms")
+    first = figures_of(firsts, "load_ms")
     return {
         "page_spec": spec,
-        "choice": {
-            "what": f"{option}: {spec[option]} <-> {other}",
-            **choice,
-            "from_request": summary(choice_request),
-            "bytes": bytes_summary(choice_bytes),
-        },
-        "typed": {
-            "what": f"{measurement}: {spec[measurement]} <-> {typed}, includes the 500 ms pause",
-            **summary(typed_input),
-            "from_request": summary(typed_request),
-            "bytes": bytes_summary(typed_bytes),
-        },
-        "full_load_repeat": {**repeat, "dom_content_loaded": summary(dcl), "bytes": bytes_summary(load_bytes)},
-        "full_load_first": {**cold, "bytes": bytes_summary(first_bytes)},
+        "choice": {"what": f"{option}: {spec[option]} <-> {other}", **choice},
+        "typed": {"what": f"{measurement}: {spec[measurement]} <-> {typed}", **figures_of(typing, "input_ms")},
+        "full_load_repeat": repeat,
+        "full_load_first": first,
         "ratio_full_load_p50_to_choice_p50": round(repeat["p50_ms"] / choice["p50_ms"], 1),
-        "ratio_first_load_p50_to_choice_p50": round(cold["p50_ms"] / choice["p50_ms"], 1),
-        "ratio_full_load_received_to_choice_received": round(bytes_summary(load_bytes)["received"] / received, 2),
-        "ratio_first_load_received_to_choice_received": round(bytes_summary(first_bytes)["received"] / received, 2),
+        "ratio_first_load_p50_to_choice_p50": round(first["p50_ms"] / choice["p50_ms"], 1),
+        "ratio_full_load_received_to_choice_received": round(
+            repeat["bytes"]["received"] / choice["bytes"]["received"], 2
+        ),
+        "ratio_first_load_received_to_choice_received": round(
+            first["bytes"]["received"] / choice["bytes"]["received"], 2
+        ),
     }
 
 
-def login(browser: Any, server: str) -> dict[str, Any]:
+def load(page: Any, wire: Wire, url: str) -> dict[str, Any]:
+    """A full load of url until its `load` event; its times and bytes."""
+    wire.start()
+    page.goto(url, wait_until="load")
+    wire.quiet()
+    nav = page.evaluate(NAVIGATION)
+    return {**nav, "bytes": wire.take(cached=nav["cached"])}
+
+
+def figures_of(samples: list[dict[str, Any]], main: str) -> dict[str, Any]:
+    """p50 / p95 of the main time, of the others beside it, and the median bytes."""
+    out: dict[str, Any] = summary([s[main] for s in samples])
+    for key in ("request_ms", "dcl_ms", "server_ms"):
+        if key in samples[0]:
+            out[key.removesuffix("_ms")] = summary([s[key] for s in samples])
+    out["bytes"] = bytes_summary([s["bytes"] for s in samples])
+    return out
+
+
+def sign_up(browser: Any, server: str) -> dict[str, Any]:
+    """A new customer signs up (and is logged in) on the sign-up page; the session's state."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{server}/login/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
+    page.goto(f"{server}/signup/")
+    password = secrets.token_urlsafe(16)
+    page.fill("input[name=username]", f"bench-{secrets.token_hex(4)}")
+    page.fill("input[name=email]", "bench@example.com")
+    page.fill("input[name=password1]", password)
+    page.fill("input[name=password2]", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state("load")
-    if "/login/" in page.url:
-        raise SystemExit("could not log in as alice")
+    if "/signup/" in page.url:
+        raise SystemExit(f"could not sign up: {page.locator('main').inner_text()}")
     state: dict[str, Any] = context.storage_state()
     context.close()
     return state
@@ -422,7 +409,7 @@ def main() -> dict[str, Any]:
         }
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            state = login(browser, server)
+            state = sign_up(browser, server)
             for slug in PRODUCTS:
                 figures["products"][slug] = measure(browser, state, server, slug)
             browser.close()
