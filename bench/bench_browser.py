@@ -54,7 +54,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHOICES = 50
 TYPED = 10
-LOADS = 30
 FIRST_LOADS = 6
 WORKERS = 2
 QUIET_S = 0.05  # after an action, the network is quiet when nothing started or ended for this long
@@ -308,30 +307,33 @@ def measure(browser: Any, state: dict[str, Any], server: str, slug: str) -> dict
     if len(set(prices.values())) != len(prices):
         raise SystemExit(f"{slug}: the specs must have different prices to be told apart: {prices}")
 
-    # choices, alternating b, a, b, ... from the page of a; the first two warm up
-    page.goto(page_url(server, slug, specs["a"]))
-    page.wait_for_function("window.htmx !== undefined")
-    choices = []
+    # Each choice, then a full load of the page it configured (in the same tab: CSS and htmx
+    # cached), alternating b, a, b, ... from the page of a, so that the two are measured side by
+    # side under the same load; the first two of each warm up.
+    urls = {name: page_url(server, slug, s) for name, s in specs.items()}
+    page.goto(urls["a"])
+    choices, loads = [], []
     for i in range(CHOICES + 2):
-        value, expect = (other, prices["b"]) if i % 2 == 0 else (spec[option], prices["a"])
-        choices.append(change(page, wire, expect, lambda v=value: page.select_option(f"select[name={option}]", v)))
-    choices = choices[2:]
+        name, value = ("b", other) if i % 2 == 0 else ("a", spec[option])
+        page.wait_for_function("window.htmx !== undefined")
+        choices.append(
+            change(page, wire, prices[name], lambda v=value: page.select_option(f"select[name={option}]", v))
+        )
+        loads.append(load(page, wire, urls[name]))
+    choices, loads = choices[2:], loads[2:]
     # a typed measurement, alternating, from the page of a (where the choices ended)
+    page.wait_for_function("window.htmx !== undefined")
     typing = []
     for i in range(TYPED):
-        value, expect = (typed, prices["t"]) if i % 2 == 0 else (spec[measurement], prices["a"])
-        typing.append(change(page, wire, expect, lambda v=value: page.fill(f"input[name={measurement}]", v)))
-
-    # the baseline: full loads of the same pages, alternating b, a, ... (CSS and htmx cached)
-    urls = [page_url(server, slug, specs["b"]), page_url(server, slug, specs["a"])]
-    loads = [load(page, wire, urls[i % 2]) for i in range(LOADS + 2)][2:]
+        name, value = ("t", typed) if i % 2 == 0 else ("a", spec[measurement])
+        typing.append(change(page, wire, prices[name], lambda v=value: page.fill(f"input[name={measurement}]", v)))
     context.close()
     # first loads: a fresh context each time (nothing cached), the same session
     firsts = []
     for _ in range(FIRST_LOADS):
         context = browser.new_context(storage_state=state)
         page = context.new_page()
-        firsts.append(load(page, Wire(page), urls[0]))
+        firsts.append(load(page, Wire(page), urls["b"]))
         context.close()
 
     choice = figures_of(choices, "input_ms")
