@@ -1,34 +1,38 @@
 """The live configurator in a real browser: one choice, from input to updated page, beside a full
 page load of the same configured page, measured in the same run; and the bytes each sends.
 
-Run: `scripts/with-services .venv/bin/python bench/bench_browser.py` (about a minute; `make bench`
-runs it with the others). Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+Run: `scripts/with-services .venv/bin/python bench/bench_browser.py` (one to two minutes on two
+cores; `make bench` runs it with the others). Needs DATABASE_URL (PostgreSQL) and
+CELERY_BROKER_URL (Redis). Collects the static files into staticfiles/ as `make serve` does.
 
-The server is the production shape: gunicorn (config/gunicorn.py, 2 workers) with
-config.settings.production (DEBUG off, WhiteNoise serving the collected, hashed static files with
-far-future cache headers), over plain HTTP on loopback, on the demo catalog (manage.py
-seed_demo); the browser is Debian's Chromium (/usr/bin/chromium, never downloaded) driven by
-Playwright, as a customer the benchmark signs up on the sign-up page.
+The server is the production shape: gunicorn (config/gunicorn.py, WORKERS sync workers) with
+config.settings.production (DEBUG off; WhiteNoise serves the collected, hashed static files with a
+far-future Cache-Control), over plain HTTP on loopback, on the demo catalog (migrate, seed_demo).
+The browser is Debian's Chromium (/usr/bin/chromium, never downloaded) driven by Playwright, as a
+customer the benchmark signs up on the sign-up page.
 
 For each demo product, on the page of a complete configuration (times from the page's own clock,
-performance.now(), so Playwright's round trips are not in them):
+performance.now() and Navigation Timing, so Playwright's round trips are not in them):
 
 - choice: CHOICES choices alternating between two values of a choice option (select_option);
-  from the select's input event to the moment the swapped-in part holding the new price is in the
-  DOM (a MutationObserver on the page; the price expected is read first from a full load of that
-  spec). Also from the request's start (htmx:before:request) to the same moment.
-- typed: TYPED changes of a measurement typed into its field (fill); from the input event to the
-  updated part, which includes the page's deliberate 500 ms pause before it asks (hx-trigger
-  `input delay:500ms`), and from the request's start.
-- baseline, in the same browser: a full load of the same configured page (page.goto of the page
-  with the spec in its query string, which is what the no-JS form's submit does), alternating the
-  same two values; from navigation start to the end of the `load` event (Navigation Timing).
-  Repeat loads (CSS and htmx in the browser's cache) and first loads (a fresh browser context,
-  nothing cached, same session cookie).
+  from the select's input event to the moment a swapped-in part holding the new price and a ship
+  date is in the DOM (a MutationObserver on the page; the price expected is read first from a
+  full load of that spec). Also from the request's start (htmx:before:request), and the server's
+  part (Resource Timing: request sent to first byte back).
+- baseline: after each choice, a full load of the page it configured, in the same tab (page.goto
+  of the page with the spec in its query string, which is what the no-JS form's Update button
+  does); from navigation start to the end of the `load` event. Choices and loads take turns, so
+  both meet the same load on a shared machine. CSS and htmx come from the browser's cache on these
+  repeat loads; FIRST_LOADS first loads (a fresh browser context each, nothing cached, the same
+  session cookie) are measured too.
+- typed: TYPED changes of a measurement typed into its field (fill); from the input event, which
+  includes the page's deliberate 500 ms pause before it asks (hx-trigger `input delay:500ms`),
+  and from the request's start.
 
 Bytes: what went over the wire for the action, from Playwright's request sizes (request line,
-headers and body; response headers and body as transferred); a resource served from the
-browser's cache counts 0 (Resource Timing's transferSize is 0). Prints JSON.
+headers and body sent; response headers and body as transferred); a request the browser's cache
+answered (Resource Timing transferSize 0) counts 0 bytes, in `from_cache`. Medians per action.
+Prints JSON.
 """
 
 import json
