@@ -6,7 +6,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_configure.py", "bench_placement.py", "bench_allocation.py", "bench_configurator.py"]
+BENCHMARKS = [
+    "bench_configure.py",
+    "bench_placement.py",
+    "bench_allocation.py",
+    "bench_configurator.py",
+    "bench_browser.py",
+]
 
 
 def main() -> int:
