@@ -88,6 +88,7 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     # the pages
     "login": {"GET": rule(EVERYONE), "POST": rule(EVERYONE)},
     "logout": {"POST": rule(EVERYONE)},
+    "set_language": {"POST": rule(EVERYONE)},
     "signup": {"GET": rule(EVERYONE), "POST": rule(EVERYONE)},
     "shop:home": {"GET": rule(EVERYONE)},
     "shop:configure": {"GET": rule(EVERYONE)},

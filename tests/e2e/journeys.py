@@ -1,8 +1,22 @@
 """What the journeys share: the demo factory with orders in every state, and a user's session."""
 
+import re
+
 from playwright.sync_api import Browser, Page
 
+from tests.e2e.axe import assert_accessible
+
 LANGUAGES = ["en", "zh-Hans"]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def check_page(page: Page, language: str) -> None:
+    """The page passes axe, and speaks the journey's language: its `lang`, and Chinese words in it."""
+    assert_accessible(page)
+    chinese = language.startswith("zh")
+    assert page.get_attribute("html", "lang") == ("zh-Hans" if chinese else "en"), page.url
+    if chinese:
+        assert HAN.search(page.locator("main").inner_text()), page.url
 
 
 def session(browser: Browser, url: str, user: str, language: str) -> Page:

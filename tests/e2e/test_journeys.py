@@ -2,7 +2,8 @@
 server: on a phone in Chinese by touch, and on a desktop by keyboard alone. Each logs in, starts the
 suit from a saved measurement profile, meets a conflict and resolves it in one step, reviews,
 orders, and watches the tracker follow the factory without reloading. axe-core checks every page
-they visit. Assertions are on ids, roles and values, not on words, so they hold in any language."""
+they visit. Assertions are on ids, roles and values, not on words, and each journey checks that its
+pages speak its language (html lang, Chinese text and dates on the phone)."""
 
 import re
 from collections.abc import Iterator
@@ -33,6 +34,9 @@ MEASUREMENTS = {
 }
 # Counts htmx's swaps on every page the context opens, so a test waits for the answer it caused.
 SWAP_COUNTER = "window.__swaps = 0; document.addEventListener('htmx:after:swap', () => { window.__swaps += 1; });"
+
+# Han characters: the page speaks Chinese.
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -97,7 +101,7 @@ def finish_operations_and_watch(page: Page, order: Order) -> None:
         if done in (1, len(ops)):
             # the tracker's poll brings the new count (its own answer: no navigation)
             page.wait_for_function(
-                f"document.querySelector('#tracker [data-steps]').textContent.trim().startsWith('{done} ')",
+                f"document.querySelector('#tracker [data-steps]').dataset.done === '{done}'",
                 timeout=15_000,
             )
             assert page.evaluate("window.__marker") == 1
@@ -123,6 +127,9 @@ def test_a_customer_on_a_phone_configures_from_a_profile_resolves_a_conflict_rev
     page.wait_for_url("**/products/mtm-suit/")
     page.wait_for_function("window.htmx !== undefined")
     assert_accessible(page)
+    # the browser asks for Chinese: the page is Chinese, product data included
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    assert CHINESE.search(page.locator("h1").inner_text()) and CHINESE.search(label_of(page, "lapel"))
     # the price bar is on screen at the bottom, before anything is chosen
     bar = page.locator("#order-bar")
     assert bar.is_visible()
@@ -179,7 +186,8 @@ def test_a_customer_on_a_phone_configures_from_a_profile_resolves_a_conflict_rev
     assert_accessible(page)
     for key in ("fabric", "jacket", "lapel", "chest_cm", "inseam_cm"):
         assert page.locator(f"#choice-{key} td").inner_text().strip()
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d", page.locator("#ship-date").inner_text().strip())
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", page.get_attribute("#ship-date time", "datetime") or "")
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", page.locator("#ship-date").inner_text().strip())
     assert page.input_value("#quantity") == "1" and page.locator("#change").is_visible()
     screenshot(page, "review")
     assert not Order.objects.exists()
@@ -189,6 +197,7 @@ def test_a_customer_on_a_phone_configures_from_a_profile_resolves_a_conflict_rev
     order = Order.objects.get()
     assert order.customer == user and order.lines.get().spec["jacket"] == "sb1"
     assert order.number in page.locator("h1").inner_text()
+    assert CHINESE.search(page.locator("#tracker").inner_text())
     assert_accessible(page)
     finish_operations_and_watch(page, order)
     screenshot(page, "tracker")
@@ -241,6 +250,7 @@ def test_the_same_journey_by_keyboard_alone(live_server, desktop, shopper):
     page.wait_for_url("**/products/mtm-suit/")
     page.wait_for_function("window.htmx !== undefined")
     assert_accessible(page)
+    assert page.get_attribute("html", "lang") == "en" and not CHINESE.search(page.locator("main").inner_text())
     # the first Tab is the skip link, shown while it has the focus; Enter goes to the content
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")

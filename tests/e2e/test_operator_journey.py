@@ -18,8 +18,7 @@ from PIL import Image
 from orders.services import order_place, order_release
 from production.models import Operation, ProductionOrder
 from production.services import production_replan
-from tests.e2e.axe import assert_accessible
-from tests.e2e.journeys import LANGUAGES, session
+from tests.e2e.journeys import LANGUAGES, check_page, session
 from tests.e2e.screenshots import screenshot
 from tests.factories import suit_spec
 
@@ -55,7 +54,7 @@ def test_an_operator_scans_a_traveler_and_runs_the_operation(live_server, browse
 
     # the operator prints the production order's traveler from its floor page
     page.goto(f"{live_server.url}/floor/orders/{po.number}/")
-    assert_accessible(page)
+    check_page(page, language)
     traveler = page.locator('a[href$="/traveler.pdf"]').get_attribute("href")
     response = page.request.get(live_server.url + (traveler or ""))
     assert response.ok and response.headers["content-type"] == "application/pdf"
@@ -69,7 +68,7 @@ def test_an_operator_scans_a_traveler_and_runs_the_operation(live_server, browse
 
     # the code opens the operation: what to make, with the customer's monogram as typed
     page.goto(steps[0])
-    assert_accessible(page)
+    check_page(page, language)
     screenshot(page, "operation", full_page=True)
     assert page.locator("table.spec td", has_text=MONOGRAM).count() == 1
     assert page.locator("h1 .badge.pending").count() == 1
@@ -77,13 +76,13 @@ def test_an_operator_scans_a_traveler_and_runs_the_operation(live_server, browse
     # starts it
     with page.expect_navigation():  # the form answers with a redirect to the page
         page.click("#start")
-    assert_accessible(page)
+    check_page(page, language)
     assert page.locator("h1 .badge.in_progress").count() == 1
 
     # finishes it, no scrap, and sees it done
     with page.expect_navigation():  # the form answers with a redirect to the page
         page.click("#finish")
-    assert_accessible(page)
+    check_page(page, language)
     assert page.locator("h1 .badge.done").count() == 1
     assert page.locator("#start, #finish").count() == 0
     assert Operation.objects.get(pk=first.pk).status == Operation.Status.DONE
@@ -91,7 +90,7 @@ def test_an_operator_scans_a_traveler_and_runs_the_operation(live_server, browse
     # back at the station, the operation has left its queue; the next ones wait there
     with page.expect_navigation():
         page.click(f'a[href="/floor/work-centers/{first.work_center.code}/"]')
-    assert_accessible(page)
+    check_page(page, language)
     screenshot(page, "station", full_page=True)
     assert page.locator(f'a[href="/floor/operations/{first.pk}/"]').count() == 0
     assert page.locator('a[href^="/floor/operations/"]').count() > 0

@@ -10,8 +10,7 @@ from playwright.sync_api import Page
 
 from inventory.models import PurchaseOrder
 from production.models import Operation, ProductionOrder
-from tests.e2e.axe import assert_accessible
-from tests.e2e.journeys import LANGUAGES, session
+from tests.e2e.journeys import LANGUAGES, check_page, session
 from tests.e2e.screenshots import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_tx")]
@@ -47,7 +46,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
 
     # the planner opens the board and finds the late order: the Gantt marks its bars late
     page.goto(f"{live_server.url}/planner/")
-    assert_accessible(page)
+    check_page(page, language)
     screenshot(page, "planner-board")  # the top: the Gantt
     marked = {
         title.split(" · ")[0] for title in page.locator("svg.gantt rect.late title").all_text_contents()
@@ -68,7 +67,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
     page.fill(f"#priority-{late.number}", str(rush.priority + 10))
     with page.expect_navigation():  # the form answers with a redirect to the page
         page.locator(f"form:has(#priority-{late.number}) button[type=submit]").click()
-    assert_accessible(page)
+    check_page(page, language)
 
     # and sees the Gantt change: its bars move earlier, none later
     after = bars(page, late)
@@ -79,7 +78,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
 
     # opens the shortages: the item the waiting orders lack
     page.goto(f"{live_server.url}/planner/shortages/")
-    assert_accessible(page)
+    check_page(page, language)
     screenshot(page, "shortages", full_page=True)
     first = waiting[0].number
     row = page.locator(f'tr:has(a[href="/floor/orders/{first}/"]):has(input[name=sku])')
@@ -91,7 +90,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
     row.locator("input[name=supplier]").fill("Biella Mills")
     with page.expect_navigation():  # the form answers with a redirect to the page
         row.locator("button[type=submit]").click()
-    assert_accessible(page)
+    check_page(page, language)
     purchase = PurchaseOrder.objects.get(item__sku=sku)
     assert purchase.supplier == "Biella Mills" and purchase.status == PurchaseOrder.Status.OPEN
     assert page.locator(f"#receive-{purchase.number}").count() == 1
@@ -100,7 +99,7 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
     # receives it, all of it
     with page.expect_navigation():  # the form answers with a redirect to the page
         page.locator(f"form:has(#receive-{purchase.number}) button[type=submit]").click()
-    assert_accessible(page)
+    check_page(page, language)
     screenshot(page, "shortages-received", full_page=True)
     assert page.locator(f"#receive-{purchase.number}").count() == 0  # no longer open
 
@@ -110,6 +109,6 @@ def test_a_planner_rushes_a_late_order_and_releases_one_waiting_for_material(liv
         assert badge_on_board(page, po.number, ProductionOrder.Status.PLANNED)
     order = waiting[0].order_line.order
     page.goto(f"{live_server.url}/orders/{order.number}/")
-    assert_accessible(page)
+    check_page(page, language)
     assert page.locator("h2 span.badge.planned").count() == 1  # in the factory: planned
     page.context.close()

@@ -36,7 +36,7 @@ def test_the_configurator_leads_to_the_review_not_straight_to_an_order(client, c
     assert parse_qs(review.query)["jacket"] == ["sb2"] and parse_qs(review.query)["quantity"] == ["2"]
     # the phone's bar at the bottom goes to the same review, with the total for the quantity
     assert _href(html, "bar-review") == _href(html, "review-order")
-    assert re.search(r'id="bar-price">7798.00 CNY<', html)
+    assert re.search(r'id="bar-price">CNY 7,798.00<', html)
     assert not Order.objects.exists()
 
 
@@ -57,9 +57,10 @@ def test_the_review_reads_the_order_back_and_places_it_once(client, customer):
         assert re.search(rf'<th scope="row">{label}</th><td>{value}</td>', html), (label, value)
     assert "wool-navy" not in re.search(r'<table id="review-choices">.*?</table>', html, re.S).group(0)
     # the price, how it adds up, the total for three and their ship date
-    assert "Large size surcharge" in html and 'id="unit-price">4199.00 CNY<' in html
-    assert 'id="order-total">12597.00 CNY<' in html
-    assert re.search(r'Estimated ship date for 3 pieces:\s*<strong id="ship-date">\d{4}-\d\d-\d\d<', html)
+    assert "Large size surcharge" in html and 'id="unit-price">CNY 4,199.00<' in html
+    assert 'id="order-total">CNY 12,597.00<' in html
+    date = r'<time datetime="\d{4}-\d\d-\d\d">\d{4}-\d\d-\d\d<'
+    assert re.search(r'Estimated ship date for 3 pieces:\s*<strong id="ship-date">' + date, html)
     assert 'id="quantity" type="number" name="quantity" value="3"' in html
     # "Change" goes back to the configurator with the same spec and quantity
     change = urlsplit(_href(html, "change"))
@@ -124,7 +125,7 @@ def test_a_value_that_is_the_only_one_left_is_shown_as_implied_and_ordered(clien
     announced = re.search(r"<p hidden data-announce>(.*?)</p>", html, re.S).group(1)
     assert "Implied, the only choice left: Jacket: One-button single-breasted." in announced
     # the spec is complete with it: the price, and the review and the order include the jacket
-    assert 'class="price">3899.00 CNY<' in html
+    assert 'class="price">CNY 3,899.00<' in html
     review = _href(html, "review-order")
     assert parse_qs(urlsplit(review).query)["jacket"] == ["sb1"]
     page = client.get(review).content.decode()
