@@ -142,13 +142,16 @@ def test_every_page_a_role_reaches_is_in_chinese(role, factory_at_work, request)
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     # when they open every page they reach, and the pages no link leads to: a configuration with a
-    # conflict (its reasons), a complete one (its price), a page that does not exist, one they may not open
+    # conflict (its reasons), a complete one (its price and picture), its review, one with a value
+    # implied, a page that does not exist, one they may not open
     pages = _chinese_pages(client, LANDING[role])
     suit = {k: ("true" if v is True else v) for k, v in suit_spec().items()}
     extra = {
         "/products/mtm-suit/?jacket=db6&lapel=shawl": {},
         "/products/mtm-suit/?check=1&jacket=db6&lapel=notch": {},
         "/products/mtm-suit/": {**suit, "quantity": "3"},
+        "/products/mtm-suit/review/": {**suit, "quantity": "2"},
+        "/products/mtm-suit/?lapel=shawl": {},  # the jacket implied
         "/products/custom-cabinet/": {},
         "/no-such-page/": {},
         "/floor/work-centers/NOPE/": {},
