@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from config import health
 from config.converters import CodeConverter
 from config.exceptions import api_not_found
+from config.security import with_inline_styles
 
 register_converter(CodeConverter, "code")
 
@@ -17,7 +18,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("production.urls")),
     path("", include("inventory.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
+    path("docs/", with_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     # Any other path, a newline in it included: `.` stops at one, `$` matches before one, and an
     # inline (?s) would break reverse() for every URL name.
     re_path(r"^[\s\S]*\Z", api_not_found),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Links to other sites send no Referer at all (an order number in a URL stays here).
+SECURE_REFERRER_POLICY = "same-origin"
 # A CSRF refusal answers in the API's JSON shape under /api/ (config.views_errors).
 CSRF_FAILURE_VIEW = "config.views_errors.csrf_failure"
 
