@@ -13,7 +13,7 @@ def choose(page: Page, name: str, value: str) -> None:
     """Pick a value; the configurator re-configures in place (htmx) and says so by a swap."""
     before = page.evaluate("window.__swaps")
     page.select_option(f"select[name={name}]", value)
-    page.wait_for_function(f"window.__swaps > {before}")
+    page.wait_for_function(f"() => window.__swaps > {before}")
 
 
 def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
@@ -24,7 +24,7 @@ def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):
     page.fill("input[name=password]", "a-Long-pass-123")
     page.click("button[type=submit]")
     page.wait_for_url("**/products/mtm-suit/")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate("() => { window.__swaps = 0; document.addEventListener('htmx:after:swap', () => window.__swaps++); }")
     # picks a two-button jacket: the shawl lapel is marked (choosing it would change the jacket),
     # and the page says why

@@ -78,7 +78,7 @@ def tap_choose(page: Page, name: str, value: str) -> None:
     """On the phone: pick a value and wait for the configurator's answer to be swapped in."""
     before = swaps(page)
     page.select_option(f"select[name={name}]", value)
-    page.wait_for_function(f"window.__swaps > {before}")
+    page.wait_for_function(f"() => window.__swaps > {before}")
 
 
 def label_of(page: Page, key: str) -> str:
@@ -101,13 +101,13 @@ def finish_operations_and_watch(page: Page, order: Order) -> None:
         if done in (1, len(ops)):
             # the tracker's poll brings the new count (its own answer: no navigation)
             page.wait_for_function(
-                f"document.querySelector('#tracker [data-steps]').dataset.done === '{done}'",
+                f"() => document.querySelector('#tracker [data-steps]').dataset.done === '{done}'",
                 timeout=15_000,
             )
             assert page.evaluate("window.__marker") == 1
             if done == 1:
                 # and the live region outside the swapped tracker says so
-                page.wait_for_function("document.getElementById('tracker-announce').textContent.trim() !== ''")
+                page.wait_for_function("() => document.getElementById('tracker-announce').textContent.trim() !== ''")
     assert int(page.locator("#tracker progress").get_attribute("value") or "0") > 0
 
 
@@ -125,7 +125,7 @@ def test_a_customer_on_a_phone_configures_from_a_profile_resolves_a_conflict_rev
     page.keyboard.type(PASSWORD)
     page.locator("main button[type=submit]").tap()
     page.wait_for_url("**/products/mtm-suit/")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     assert_accessible(page)
     # the browser asks for Chinese: the page is Chinese, product data included
     assert page.get_attribute("html", "lang") == "zh-Hans"
@@ -231,7 +231,7 @@ def arrow_to(page: Page, field_id: str, value: str, *, limit: int = 8) -> None:
             return
         before = swaps(page)
         page.keyboard.press("ArrowDown")
-        page.wait_for_function(f"window.__swaps > {before}")
+        page.wait_for_function(f"() => window.__swaps > {before}")
         assert active(page) == field_id, f"focus left {field_id} after the swap: {active(page)}"
     assert page.input_value(f"#{field_id}") == value
 
@@ -248,7 +248,7 @@ def test_the_same_journey_by_keyboard_alone(live_server, desktop, shopper):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/products/mtm-suit/")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     assert_accessible(page)
     assert page.get_attribute("html", "lang") == "en" and not CHINESE.search(page.locator("main").inner_text())
     # the first Tab is the skip link, shown while it has the focus; Enter goes to the content
@@ -263,7 +263,7 @@ def test_the_same_journey_by_keyboard_alone(live_server, desktop, shopper):
     tab_to(page, "profile")
     before = swaps(page)
     page.keyboard.press("ArrowDown")
-    page.wait_for_function(f"window.__swaps > {before}")
+    page.wait_for_function(f"() => window.__swaps > {before}")
     assert active(page) == "profile"
     assert page.input_value("#f-chest_cm") == MEASUREMENTS["chest_cm"]
     # the options in the order they are on the page
@@ -287,9 +287,9 @@ def test_the_same_journey_by_keyboard_alone(live_server, desktop, shopper):
     before = swaps(page)
     page.keyboard.press("Control+A")
     page.keyboard.type("101")
-    page.wait_for_function(f"window.__swaps > {before}")
+    page.wait_for_function(f"() => window.__swaps > {before}")
     assert active(page) == "f-chest_cm" and page.input_value("#f-chest_cm") == "101"
-    page.wait_for_function("document.getElementById('announce').textContent.trim() !== ''")
+    page.wait_for_function("() => document.getElementById('announce').textContent.trim() !== ''")
     assert_accessible(page)
     screenshot(page, "configurator-keyboard")
     # on to the review, by Tab and Enter

@@ -20,13 +20,13 @@ def choose(page: Page, name: str, value: str) -> None:
     """Pick a value and wait until the configurator's answer is swapped in."""
     before = swaps(page)
     page.select_option(f"select[name={name}]", value)
-    page.wait_for_function(f"window.__swaps > {before}")
+    page.wait_for_function(f"() => window.__swaps > {before}")
 
 
 def test_choices_and_measurements_update_the_page_in_place(live_server, page):
     form = {k: ("true" if v is True else v) for k, v in suit_spec().items()}
     page.goto(f"{live_server.url}/products/mtm-suit/?{urlencode(form)}")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     # a marker that a page navigation would wipe, and a count of htmx swaps
     page.evaluate(
         "() => { window.__marker = 1; window.__swaps = 0;"
@@ -46,8 +46,8 @@ def test_choices_and_measurements_update_the_page_in_place(live_server, page):
     before = swaps(page)
     page.fill("input[name=chest_cm]", "")
     page.locator("input[name=chest_cm]").press_sequentially("125", delay=50)
-    page.wait_for_function(f"window.__swaps > {before}")
-    page.wait_for_function("document.querySelector('.price').innerText === 'CNY 5,999.00'")
+    page.wait_for_function(f"() => window.__swaps > {before}")
+    page.wait_for_function("() => document.querySelector('.price').innerText === 'CNY 5,999.00'")
     assert "Large size surcharge" in page.locator("#price-breakdown").inner_text()
     assert page.evaluate("document.activeElement.id") == "f-chest_cm"
     assert page.input_value("input[name=chest_cm]") == "125"
@@ -75,14 +75,14 @@ def test_choices_and_measurements_update_the_page_in_place(live_server, page):
     assert page.input_value("input[name=chest_cm]") == "125"
     # and back shows the choices before: a double-breasted jacket with peak lapels
     page.go_back()
-    page.wait_for_function("document.querySelector('select[name=lapel]').value === 'peak'")
+    page.wait_for_function("() => document.querySelector('select[name=lapel]').value === 'peak'")
     assert page.input_value("select[name=jacket]") == "db6"
 
 
 def test_a_choice_keeps_the_scroll_position(live_server, page):
     page.set_viewport_size({"width": 1280, "height": 600})
     page.goto(f"{live_server.url}/products/mtm-suit/")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate("() => { window.__swaps = 0; document.addEventListener('htmx:after:swap', () => window.__swaps++); }")
     page.locator("select[name=pleats]").scroll_into_view_if_needed()
     page.evaluate("window.scrollBy(0, 150)")
