@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -120,6 +121,10 @@ def parse(source: str, *, names: Mapping[str, NameInfo] | None = None) -> Expres
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
+        hint = _foreign_operator(source.strip())
+        if hint is not None:
+            column, message = hint
+            raise ExpressionError(f"syntax error: {message}", column=column) from None
         raise ExpressionError(f"syntax error: {exc.msg}", column=exc.offset) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("expression is nested too deeply") from None
@@ -127,6 +132,27 @@ def parse(source: str, *, names: Mapping[str, NameInfo] | None = None) -> Expres
     compiler = _Compiler(source.strip(), names)
     fn, type_ = compiler.compile(tree.body)
     return Expression(source, frozenset(compiler.used), type_, fn, tree.body, compiler.constants)
+
+
+# Operators of other languages that authors type out of habit, and what this language writes.
+_FOREIGN = re.compile(r"===|!==|\|\||&&|!(?!=)|(?<![=!<>])=(?!=)")
+_INSTEAD = {
+    "||": "use `or` instead of `||`",
+    "&&": "use `and` instead of `&&`",
+    "!": "use `not` instead of `!`",
+    "=": "use `==` to compare (`=` is not an operator here)",
+    "===": "use `==` instead of `===`",
+    "!==": "use `!=` instead of `!==`",
+}
+
+
+def _foreign_operator(source: str) -> tuple[int, str] | None:
+    """The first operator of another language outside quoted text, as (1-based column, advice)."""
+    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"", lambda m: " " * len(m.group(0)), source)
+    match = _FOREIGN.search(unquoted)
+    if match is None:
+        return None
+    return match.start() + 1, _INSTEAD[match.group(0)]
 
 
 def _check_size(root: ast.expr) -> None:

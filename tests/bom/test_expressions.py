@@ -157,6 +157,34 @@ def test_refusals(source, message):
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("source", "advice", "column"),
+    [
+        ("with_trousers || jacket == 'sb1'", "use `or` instead of `||`", 15),
+        ("with_trousers && jacket == 'sb1'", "use `and` instead of `&&`", 15),
+        ("!with_trousers", "use `not` instead of `!`", 1),
+        ("jacket = 'sb1'", "use `==` to compare", 8),
+        ("jacket === 'sb1'", "use `==` instead of `===`", 8),
+        ("jacket !== 'sb1'", "use `!=` instead of `!==`", 8),
+        # inside quoted text they are text: the advice names the operator outside it
+        ("monogram == 'A && B' || with_trousers", "use `or` instead of `||`", 22),
+    ],
+)
+def test_operators_of_other_languages_get_this_languages_word(source, advice, column):
+    # when an author writes ||, &&, !, = or === out of habit
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, names=NAMES)
+    # then the refusal says what to write instead, at that operator's column
+    assert advice in str(caught.value)
+    assert caught.value.column == column
+
+
+def test_a_syntax_error_without_a_foreign_operator_keeps_pythons_own_words():
+    with pytest.raises(ExpressionError) as caught:
+        parse("chest_cm != 100 and (", names=NAMES)
+    assert "never closed" in str(caught.value) and "instead" not in str(caught.value)
+
+
 def test_unknown_name_suggests_the_closest_option():
     with pytest.raises(ExpressionError) as caught:
         parse("chestcm > 100", names=NAMES)
