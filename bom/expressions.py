@@ -22,6 +22,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidO
 from typing import Any, Literal
 
 MAX_SOURCE_CHARS = 1000
+# An unknown name's message lists at most this many of the known ones.
+KNOWN_NAMES_SHOWN = 20
 MAX_NODES = 300
 MAX_DEPTH = 40
 MAX_ROUND_DIGITS = 12
@@ -323,6 +325,10 @@ class _Compiler:
             message += f" ({key} is a function: write {key}(...))"
         elif close:
             message += f"; did you mean '{close[0]}'?"
+        if len(known) > KNOWN_NAMES_SHOWN:  # a big product's names would bury the message
+            return (
+                message + f" (known: {', '.join(known[:KNOWN_NAMES_SHOWN])} and {len(known) - KNOWN_NAMES_SHOWN} more)"
+            )
         return message + f" (known: {', '.join(known) or 'none'})"
 
     # -- operators -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from bom.catalog_source import CatalogSource
 from bom.configurator.analysis import Finding, analyse_definition
 from bom.configurator.i18n import split, text_problems
+from bom.configurator.model import problem_lines
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
 from bom.selectors import definition_for, engine_for, resources_for
 from config.errors import DomainError
@@ -35,7 +36,7 @@ class PublishRefused(DomainError):
     code = "publish_refused"
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(_("The version cannot be published:") + "\n" + "\n".join(f"- {p}" for p in problems))
+        super().__init__(_("The version cannot be published:") + "\n" + problem_lines(problems))
         self.problems = problems
 
 

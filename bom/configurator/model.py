@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from bom.expressions import Expression
 
@@ -26,12 +27,25 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+# A refusal's message shows at most this many problems, then how many more there are (`problems`
+# keeps them all).
+PROBLEMS_SHOWN = 50
+
+
+def problem_lines(problems: list[Any]) -> str:
+    """The problems as "- ..." lines, at most PROBLEMS_SHOWN of them and a count of the rest."""
+    lines = [f"- {p}" for p in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"- ... and {len(problems) - PROBLEMS_SHOWN} more problems")
+    return "\n".join(lines)
+
+
 class CatalogError(ValueError):
     """The product definition cannot be compiled; `problems` lists everything found."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("invalid product definition:\n" + "\n".join(f"- {p}" for p in problems))
+        super().__init__("invalid product definition:\n" + problem_lines(problems))
 
 
 @dataclass(frozen=True)

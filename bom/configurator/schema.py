@@ -259,8 +259,9 @@ class _Reader:
         if not entries:
             self.problem("options", "a product needs at least one option")
         if len(entries) > MAX_OPTIONS:
-            self.problem("options", f"at most {MAX_OPTIONS} options")
-            entries = entries[:MAX_OPTIONS]
+            # Read them all even so: the rules' names are then known, and the limit is the one
+            # problem reported instead of an "unknown name" for each rule past it.
+            self.problem("options", f"at most {MAX_OPTIONS} options; this product has {len(entries)}")
         seen: set[str] = set()
         raw: list[tuple[int, dict[str, Any], str, str]] = []
         for i, entry in enumerate(entries):
