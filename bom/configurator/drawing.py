@@ -24,7 +24,7 @@ from typing import Any
 
 from bom.configurator.decimals import to_decimal
 from bom.configurator.i18n import pick, text_problems, tr
-from bom.configurator.model import Option, Problem
+from bom.configurator.model import Option, Problem, value_kind
 from bom.expressions import Env, Expression, ExpressionError, NameInfo, parse
 
 COLOUR = re.compile(r"^(?:#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|none)$")
@@ -293,16 +293,6 @@ def read_drawing(
     return (drawing if not reader.problems else None), reader.problems
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    return "a number" if isinstance(value, (int, float, Decimal)) else "text" if isinstance(value, str) else "nothing"
-
-
 class _Reader:
     def __init__(self, options: list[Option], names: Mapping[str, NameInfo], language: str) -> None:
         self.options = {o.key: o for o in options}
@@ -315,7 +305,7 @@ class _Reader:
 
     def fields(self, entry: object, path: str, allowed: tuple[str, ...]) -> dict[str, Any] | None:
         if not isinstance(entry, Mapping):
-            self.problem(path, f"must be a mapping of fields, not {_kind(entry)}")
+            self.problem(path, f"must be a mapping of fields, not {value_kind(entry)}")
             return None
         for name in entry:
             if name not in allowed:
@@ -328,7 +318,7 @@ class _Reader:
         elif isinstance(value, (int, float, Decimal)):
             value = str(value)
         if not isinstance(value, str):
-            self.problem(path, f"must be an expression (text), not {_kind(value)}")
+            self.problem(path, f"must be an expression (text), not {value_kind(value)}")
             return None
         try:
             expression = parse(value, names=names)
@@ -362,7 +352,7 @@ class _Reader:
         shapes: list[Shape] = []
         entries = top.get("shapes", [])
         if not isinstance(entries, list):
-            self.problem("drawing.shapes", f"must be a list, not {_kind(entries)}")
+            self.problem("drawing.shapes", f"must be a list, not {value_kind(entries)}")
             entries = []
         if len(entries) > MAX_SHAPES:
             self.problem("drawing.shapes", f"at most {MAX_SHAPES} shapes ({len(entries)} given)")
@@ -380,7 +370,7 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            self.problem("drawing.defaults", f"must be a mapping of option keys to values, not {_kind(value)}")
+            self.problem("drawing.defaults", f"must be a mapping of option keys to values, not {value_kind(value)}")
             return {}
         out: dict[str, object] = {}
         for key, raw in value.items():
@@ -400,7 +390,7 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, Mapping):
-            self.problem("drawing.let", f"must be a mapping of names to expressions, not {_kind(value)}")
+            self.problem("drawing.let", f"must be a mapping of names to expressions, not {value_kind(value)}")
             return ()
         sources: dict[str, object] = {}
         reads: dict[str, set[str]] = {}
@@ -447,7 +437,7 @@ class _Reader:
                     self.template_parts(text, f"{path}.{language}", names)
             return self.template_parts(pick(value, self.language), path, names)
         if not isinstance(value, str):
-            self.problem(path, f"must be text or a mapping of languages to text, not {_kind(value)}")
+            self.problem(path, f"must be text or a mapping of languages to text, not {value_kind(value)}")
             return ()
         return self.template_parts(value, path, names)
 
@@ -474,7 +464,7 @@ class _Reader:
             if isinstance(entry, Mapping):
                 self.problem(f"{path}.shape", f"{kind!r} is not one of: {', '.join(SHAPES)}")
             else:
-                self.problem(path, f"must be a mapping of fields, not {_kind(entry)}")
+                self.problem(path, f"must be a mapping of fields, not {value_kind(entry)}")
             return None
         required, optional = GEOMETRY[kind]
         fields = self.fields(entry, path, COMMON + required + optional + SPECIFIC.get(kind, ()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -140,3 +141,18 @@ class WorkCenter:
     code: str
     name: str
     power_kw: Decimal
+
+
+def value_kind(value: object) -> str:
+    """A value's kind in an author's words: 'a mapping', 'a list', 'true/false', 'a number', 'text'."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float, Decimal)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "nothing" if value is None else type(value).__name__

@@ -31,6 +31,7 @@ from bom.configurator.model import (
     Problem,
     Rule,
     WorkCenter,
+    value_kind,
 )
 from bom.expressions import MAX_LITERAL, MAX_LITERAL_PLACES, Expression, ExpressionError, NameInfo, parse
 
@@ -107,7 +108,7 @@ class _Reader:
     ) -> dict[str, Any] | None:
         """The entry's fields with None dropped (None means absent); unknown/missing reported."""
         if not isinstance(entry, Mapping):
-            self.problem(path, f"must be a mapping of fields, not {_kind(entry)}")
+            self.problem(path, f"must be a mapping of fields, not {value_kind(entry)}")
             return None
         present = {str(k): v for k, v in entry.items() if v is not None and v != ""}
         for name, value in entry.items():
@@ -130,7 +131,7 @@ class _Reader:
     def text(self, entry: dict[str, Any], name: str, path: str, default: str = "") -> str:
         value = entry.get(name, default)
         if not isinstance(value, str):
-            self.problem(f"{path}.{name}", f"must be text, not {_kind(value)}")
+            self.problem(f"{path}.{name}", f"must be text, not {value_kind(value)}")
             return default
         return value
 
@@ -195,7 +196,7 @@ class _Reader:
         if isinstance(value, bool):
             value = "True" if value else "False"
         if not isinstance(value, str):
-            self.problem(path, f"must be an expression (text), not {_kind(value)}")
+            self.problem(path, f"must be an expression (text), not {value_kind(value)}")
             return None
         try:
             expression = parse(value, names=self.names)
@@ -214,7 +215,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(name, f"must be a list, not {_kind(value)}")
+            self.problem(name, f"must be a list, not {value_kind(value)}")
             return []
         return value
 
@@ -732,20 +733,6 @@ def _rotated(cycle: list[str], order: list[str]) -> list[str]:
 
 def _default_first(values: tuple[object, ...], default: object) -> tuple[object, ...]:
     return (default,) + tuple(v for v in values if v != default or type(v) is not type(default))
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float, Decimal)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    return "nothing" if value is None else type(value).__name__
 
 
 def _did_you_mean(name: str, known: Any) -> str:

@@ -1,19 +1,12 @@
 """A customer's journey in a real headless Chromium (Debian's package) against a live server."""
 
 import pytest
-from playwright.sync_api import Page
 
 from orders.models import Order
+from tests.e2e.live import choose
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_tx")]
-
-
-def choose(page: Page, name: str, value: str) -> None:
-    """Pick a value; the configurator re-configures in place (htmx) and says so by a swap."""
-    before = page.evaluate("window.__swaps")
-    page.select_option(f"select[name={name}]", value)
-    page.wait_for_function(f"() => window.__swaps > {before}")
 
 
 def test_a_customer_configures_a_suit_sees_why_and_orders_it(live_server, page):

@@ -18,6 +18,7 @@ from orders.services import order_release
 from production.models import Operation
 from production.services import operation_finish, operation_start
 from tests.e2e.axe import assert_accessible
+from tests.e2e.live import SWAP_COUNTER, choose, swaps
 from tests.e2e.screenshots import screenshot
 from tests.factories import UserFactory
 
@@ -33,8 +34,6 @@ MEASUREMENTS = {
     "inseam_cm": "82",
 }
 # Counts htmx's swaps on every page the context opens, so a test waits for the answer it caused.
-SWAP_COUNTER = "window.__swaps = 0; document.addEventListener('htmx:after:swap', () => { window.__swaps += 1; });"
-
 # Han characters: the page speaks Chinese.
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -68,17 +67,6 @@ def desktop(browser: Browser) -> Iterator[Page]:
     context.add_init_script(SWAP_COUNTER)
     yield context.new_page()
     context.close()
-
-
-def swaps(page: Page) -> int:
-    return int(page.evaluate("window.__swaps"))
-
-
-def tap_choose(page: Page, name: str, value: str) -> None:
-    """On the phone: pick a value and wait for the configurator's answer to be swapped in."""
-    before = swaps(page)
-    page.select_option(f"select[name={name}]", value)
-    page.wait_for_function(f"() => window.__swaps > {before}")
 
 
 def label_of(page: Page, key: str) -> str:
@@ -136,7 +124,7 @@ def test_a_customer_on_a_phone_configures_from_a_profile_resolves_a_conflict_rev
     box = bar.bounding_box()
     assert box is not None and abs(box["y"] + box["height"] - 844) <= 1
     # starts from the saved profile: the measurements fill in
-    tap_choose(page, "profile", str(profile.pk))
+    choose(page, "profile", str(profile.pk))
     for key, value in MEASUREMENTS.items():
         assert page.input_value(f"input[name={key}]") == value
     # chooses the cloth and the style
@@ -148,12 +136,12 @@ def test_a_customer_on_a_phone_configures_from_a_profile_resolves_a_conflict_rev
         ("vents", "center"),
         ("pleats", "flat"),
     ):
-        tap_choose(page, name, value)
+        choose(page, name, value)
     assert page.locator("#bar-review").is_visible()
     price_before = page.locator("#bar-price").inner_text()
     # a shawl lapel needs a one-button jacket: choosing it clears the two-button jacket, named, in
     # one step; the one jacket left is shown as implied, so the suit is complete again
-    tap_choose(page, "lapel", "shawl")
+    choose(page, "lapel", "shawl")
     cleared = page.locator("#cleared")
     assert cleared.is_visible() and label_of(page, "jacket") in cleared.inner_text()
     assert page.input_value("select[name=lapel]") == "shawl"

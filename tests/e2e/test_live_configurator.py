@@ -5,22 +5,11 @@ earlier one and says so."""
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Page
 
+from tests.e2e.live import choose, swaps
 from tests.factories import suit_spec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_tx")]
-
-
-def swaps(page: Page) -> int:
-    return int(page.evaluate("window.__swaps"))
-
-
-def choose(page: Page, name: str, value: str) -> None:
-    """Pick a value and wait until the configurator's answer is swapped in."""
-    before = swaps(page)
-    page.select_option(f"select[name={name}]", value)
-    page.wait_for_function(f"() => window.__swaps > {before}")
 
 
 def test_choices_and_measurements_update_the_page_in_place(live_server, page):
