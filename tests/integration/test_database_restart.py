@@ -104,7 +104,7 @@ def customer(service: Service, token: str, answers: list[Answer], stop: threadin
 
 def placements_waiting_for_a_lock(pg: OwnPostgres) -> int:
     return pg.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    """AND query LIKE 'INSERT INTO "orders_order"%%'""")[0][0]  # fmt: skip
+                    """AND query LIKE 'INSERT INTO "orders_orderline"%%'""")[0][0]  # fmt: skip
 
 
 def test_a_database_restart_under_a_stream_of_orders_costs_retries_only(service):
@@ -122,10 +122,10 @@ def test_a_database_restart_under_a_stream_of_orders_costs_retries_only(service)
         wait_for(lambda: sum(a.status == 201 for a in answers) >= 6, timeout=60, what="orders placed",
                  serve=service.serve)  # fmt: skip
         # and the next orders held inside their transactions (as slow writes would be), one in each
-        # of gunicorn's two workers
+        # of gunicorn's two workers, each with its order row written and its lines not yet
         holder = pg.connect()
         holder.execute("BEGIN")
-        holder.execute("LOCK TABLE orders_order IN EXCLUSIVE MODE")
+        holder.execute("LOCK TABLE orders_orderline IN EXCLUSIVE MODE")
         wait_for(lambda: placements_waiting_for_a_lock(pg) >= 2, timeout=30, what="two orders in flight")
         # when PostgreSQL restarts, cutting them off
         pg.restart()
