@@ -61,10 +61,14 @@ class AutoSchema(SpectacularAutoSchema):
             refusals["429"] = _json("Too many requests: try again after Retry-After seconds.", REFUSAL)
         for code, description in getattr(view, "documented_refusals", {}).items():
             refusals[str(code)] = _json(description, REFUSAL)
-        if method in UNSAFE:
-            # a write PostgreSQL aborted as a deadlock or serialization failure, retried and still
-            # losing (config/transactions.py): nothing changed, try again
-            refusals["503"] = _json("The service is busy: nothing changed; try again.", REFUSAL)
+        # the database out of reach (config/exceptions.py), for any operation; and for a write, one
+        # PostgreSQL aborted as a deadlock or serialization failure, retried and still losing
+        # (config/transactions.py): nothing changed, try again
+        busy = " or the service is busy (`busy`)" if method in UNSAFE else ""
+        refusals["503"] = _json(
+            f"The database is unavailable for a moment (`database_unavailable`){busy}: nothing changed; try again.",
+            REFUSAL,
+        )
         return refusals
 
     def _has_query_parameters(self) -> bool:

@@ -2,18 +2,24 @@
 
 DRF answers its own errors (config.exceptions); these catch what never reaches a DRF view or
 escapes it: a path that resolves to nothing, a CSRF failure in the middleware, a body over
-DATA_UPLOAD_MAX_MEMORY_SIZE, an unhandled exception. The pages are templates/400.html, 403.html,
-404.html (with base.html and the request's context) and 500.html (self-contained: Django renders
-it with no context, and it must show whatever failed).
+DATA_UPLOAD_MAX_MEMORY_SIZE, an unhandled exception, the database out of reach (a 503, whichever
+of these raised it). The pages are templates/400.html, 403.html, 404.html (with base.html and the
+request's context), 500.html and 503.html (self-contained: rendered with no context, they must
+show whatever failed).
 """
+
+import sys
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import Resolver404
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
+
+from config.exceptions import DATABASE_UNAVAILABLE, database_unavailable_message
 
 API_PREFIX = "/api/"
 
@@ -63,6 +69,15 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """An exception nothing handled; Django calls this inside its `except`, so it is at hand: the
+    database out of reach (raised by a page, a middleware or the API) is a 503 to try again."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        if is_api(request):
+            response: HttpResponse = _refusal(database_unavailable_message(), "database_unavailable", 503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "5"
+        return response
     if not is_api(request):
         return defaults.server_error(request)  # templates/500.html, rendered with no context
     return _refusal("A server error occurred.", "server_error", 500)

@@ -1,6 +1,11 @@
 """A worker killed halfway through allocating stock leaves nothing half done, and the re-run
-leaves the same ledger as a run that was never interrupted."""
+leaves the same ledger as a run that was never interrupted. A pool process killed mid-task has
+its task delivered again at once, and run once, by the worker that survives it."""
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from decimal import Decimal
 
@@ -9,11 +14,13 @@ import pytest
 from django.db import connection, transaction
 
 from inventory.models import Item, LedgerEntry
+from orders.models import Order, OrderEvent
 from orders.services import order_place, order_release
 from production.models import MaterialRequirement, ProductionOrder
 from production.tasks import allocate_material_task
 from tests.factories import UserFactory, suit_spec
-from tests.integration.conftest import database_url
+from tests.integration.conftest import ROOT, database_url, stop_worker
+from tests.ops.test_serve_supervision import descendants
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("demo_tx")]
 
@@ -101,7 +108,6 @@ def test_an_allocation_killed_halfway_is_rolled_back_and_the_rerun_completes_it(
 
 
 def test_a_release_killed_halfway_is_rolled_back_and_the_rerun_releases_once(workers):
-    from orders.models import Order
     from orders.tasks import release_order_task
 
     # given an order placed while no worker runs: its release task waits in Redis
@@ -131,3 +137,41 @@ def test_a_release_killed_halfway_is_rolled_back_and_the_rerun_releases_once(wor
     po = ProductionOrder.objects.get(order_line__order=order)
     items = po.materials.values("item_id").distinct().count()
     assert LedgerEntry.objects.filter(reason="reservation", source=po.number).count() == items
+
+
+def test_a_pool_process_killed_mid_release_has_its_task_delivered_again_and_run_once(broker):
+    # given an order placed while no worker runs: its release task waits in Redis
+    order, _ = order_place(customer=UserFactory(), lines=[{"product": "mtm-suit", "spec": suit_spec(), "quantity": 1}],
+                           idempotency_key=None)  # fmt: skip
+    before = state()
+    # and a worker as `make serve` runs it (a main process and a pool process), with nothing sent but that task
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test",
+           "CELERY_TASK_ALWAYS_EAGER": "false"}  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE inventory_ledgerentry IN EXCLUSIVE MODE")
+            wait(blocked_on_ledger_lock, proc=worker)
+            # when the pool process running the release is killed (an OOM kill, say), halfway through
+            pool = list(descendants(worker.pid))
+            assert len(pool) == 1, pool
+            os.kill(pool[0], signal.SIGKILL)
+            wait(lambda: pool[0] not in descendants(worker.pid), proc=worker)
+        # then the task is delivered again (acknowledged late, rejected when its process was lost) and
+        # the surviving worker, with a new pool process, releases the order: nothing is sent again
+        wait(lambda: Order.objects.get(pk=order.pk).status == "confirmed", timeout=30, proc=worker)
+        assert worker.poll() is None
+    finally:
+        stop_worker(worker)
+    # and once: one production order, one reservation per item, one confirmation, the rest as before
+    assert ProductionOrder.objects.filter(order_line__order=order).count() == 1
+    po = ProductionOrder.objects.get(order_line__order=order)
+    items = po.materials.values("item_id").distinct().count()
+    assert LedgerEntry.objects.filter(reason="reservation", source=po.number).count() == items
+    assert OrderEvent.objects.filter(order=order, kind="confirmed").count() == 1
+    assert state()[2] == before[2] + [(po.number, po.status)]
