@@ -10,6 +10,7 @@ BENCHMARKS = [
     "bench_configure.py",
     "bench_placement.py",
     "bench_allocation.py",
+    "bench_replan.py",
     "bench_configurator.py",
     "bench_browser.py",
 ]
