@@ -470,7 +470,18 @@ def _plan_times_write(
     operations: Sequence[tuple[int, datetime, datetime]], orders: Sequence[tuple[int, datetime | None]]
 ) -> None:
     """Write operations' planned (start, end) and production orders' planned finish, each table in
-    one UPDATE from arrays, however many rows."""
+    one UPDATE from arrays, however many rows (on PostgreSQL; elsewhere, the demo's SQLite, in
+    bulk_update's batches)."""
+    if connection.vendor != "postgresql":
+        Operation.objects.bulk_update(
+            [Operation(pk=pk, planned_start=start, planned_end=end) for pk, start, end in operations],
+            ["planned_start", "planned_end"],
+            batch_size=500,
+        )
+        ProductionOrder.objects.bulk_update(
+            [ProductionOrder(pk=pk, planned_finish=finish) for pk, finish in orders], ["planned_finish"], batch_size=500
+        )
+        return
     with connection.cursor() as cursor:
         if operations:
             ids, starts, ends = zip(*operations, strict=True)
