@@ -10,9 +10,10 @@ BENCHMARKS = [
     "bench_configure.py",
     "bench_placement.py",
     "bench_allocation.py",
-    "bench_replan.py",
     "bench_configurator.py",
     "bench_browser.py",
+    # Last: it leaves 2,000 open production orders in the database, which the others would plan around.
+    "bench_replan.py",
 ]
 
 
