@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test lint fuzz bench install install-dev browser fonts pdftools screenshots clean
+.PHONY: run serve test lint fuzz bench loadtest install install-dev browser fonts pdftools screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ lint: install-dev
 ## Benchmarks: JSON figures on stdout (see docs/BENCHMARKS.md).
 bench: install-dev
 	@scripts/with-services $(PY) bench/run_all.py
+
+## Customers that browse, configure and order against the production shape (gunicorn, Celery), at 8,
+## 32 and 128 at once, beside /healthz and a raw-SQL intake: JSON on stdout (docs/BENCHMARKS.md).
+## LOADTEST_SECONDS per level (default 20), LOADTEST_LEVELS (8,32,128), WEB_CONCURRENCY (3).
+loadtest: install-dev
+	@scripts/with-services $(PY) bench/loadtest.py
 
 ## The README's screenshots (docs/screenshots/), taken by the browser tests as they walk the journeys.
 screenshots: install-dev browser node_modules/.installed

@@ -10,12 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F, Prefetch, Sum
+from django.db import connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -430,63 +430,110 @@ def production_orders_cancel(*, order_line_ids: Iterable[int]) -> int:
     return len(pos)
 
 
-@retry_on_conflict
-def production_replan(*, now: datetime | None = None) -> int:
-    """Re-run the scheduler over every open production order and write only the operations whose
-    planned times moved (in bulk); records the run (PlanRun). Returns the operations it moved."""
-    started = timezone.now()
-    now = now or started
-    centers = {wc.pk: wc for wc in WorkCenter.objects.all()}
+def _replan_read() -> tuple[list[tuple[int, Any]], list[Job], dict[int, tuple[Any, Any]]]:
+    """The open production orders in planning order (id, planned finish), their scheduler jobs and
+    each operation's current planned (start, end): three flat reads, no model instances."""
     pos = list(
         ProductionOrder.objects.filter(status__in=ProductionOrder.OPEN_STATUSES)
-        .prefetch_related(
-            Prefetch("operations", queryset=Operation.objects.prefetch_related("predecessors").order_by("sequence"))
-        )
         .order_by("-priority", F("promised_date").asc(nulls_last=True), "created_at", "id")
+        .values_list("pk", "planned_finish")
     )
-    jobs = [
-        Job(
-            id=po.pk,
-            ops=[
-                Op(
-                    id=op.pk,
-                    work_center=op.work_center_id,
-                    minutes=float(op.duration_minutes),
-                    predecessors=tuple(p.pk for p in op.predecessors.all()),
-                    status=op.status,
-                    started_at=op.started_at,
-                    finished_at=op.finished_at,
-                )
-                for op in po.operations.all()
-            ],
+    open_ops = Operation.objects.filter(production_order__status__in=ProductionOrder.OPEN_STATUSES)
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    for op_id, before_id in Operation.predecessors.through.objects.filter(
+        from_operation__production_order__status__in=ProductionOrder.OPEN_STATUSES
+    ).values_list("from_operation_id", "to_operation_id"):
+        predecessors[op_id].append(before_id)
+    ops_of: dict[int, list[Op]] = defaultdict(list)
+    current: dict[int, tuple[Any, Any]] = {}
+    for row in open_ops.order_by("production_order_id", "sequence").values_list(
+        "pk", "production_order_id", "work_center_id", "setup_minutes", "run_minutes", "status",
+        "started_at", "finished_at", "planned_start", "planned_end",
+    ):  # fmt: skip
+        op_id, po_id, wc_id, setup, run, status, started_at, finished_at, planned_start, planned_end = row
+        ops_of[po_id].append(
+            Op(
+                id=op_id,
+                work_center=wc_id,
+                minutes=float(setup + run),
+                predecessors=tuple(predecessors.get(op_id, ())),
+                status=status,
+                started_at=started_at,
+                finished_at=finished_at,
+            )
         )
-        for po in pos
-    ]
+        current[op_id] = (planned_start, planned_end)
+    return pos, [Job(id=po_id, ops=ops_of[po_id]) for po_id, _ in pos], current
+
+
+def _plan_times_write(
+    operations: Sequence[tuple[int, datetime, datetime]], orders: Sequence[tuple[int, datetime | None]]
+) -> None:
+    """Write operations' planned (start, end) and production orders' planned finish, each table in
+    one UPDATE from arrays, however many rows (on PostgreSQL; elsewhere, the demo's SQLite, in
+    bulk_update's batches)."""
+    if connection.vendor != "postgresql":
+        Operation.objects.bulk_update(
+            [Operation(pk=pk, planned_start=start, planned_end=end) for pk, start, end in operations],
+            ["planned_start", "planned_end"],
+            batch_size=500,
+        )
+        ProductionOrder.objects.bulk_update(
+            [ProductionOrder(pk=pk, planned_finish=finish) for pk, finish in orders], ["planned_finish"], batch_size=500
+        )
+        return
+    with connection.cursor() as cursor:
+        if operations:
+            ids, starts, ends = zip(*operations, strict=True)
+            cursor.execute(
+                "UPDATE production_operation AS o SET planned_start = v.s, planned_end = v.e"
+                " FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(id, s, e) WHERE o.id = v.id",
+                [list(ids), list(starts), list(ends)],
+            )
+        if orders:
+            ids, finishes = zip(*orders, strict=True)
+            cursor.execute(
+                "UPDATE production_productionorder AS p SET planned_finish = v.f"
+                " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, f) WHERE p.id = v.id",
+                [list(ids), list(finishes)],
+            )
+
+
+def replan_schedule(*, now: datetime) -> tuple[list[tuple[int, datetime, datetime, bool]], list[tuple[int, Any, bool]]]:
+    """The scheduler's plan of every open production order, unwritten: (operation id, start, end,
+    moved) and (production order id, planned finish, moved), moved if it differs from the stored."""
+    centers = {wc.pk: wc for wc in WorkCenter.objects.all()}
+    pos, jobs, current = _replan_read()
     placed = schedule_forward(
         jobs,
         calendars={pk: calendar_of(wc) for pk, wc in centers.items()},
         capacities={pk: wc.capacity for pk, wc in centers.items()},
         now=now,
     )
-    moved_ops: list[Operation] = []
-    moved_pos: list[ProductionOrder] = []
-    for po in pos:
-        ends = []
-        for op in po.operations.all():
-            p = placed[op.pk]
-            ends.append(p.end)
-            if (op.planned_start, op.planned_end) != (p.start, p.end):
-                op.planned_start, op.planned_end = p.start, p.end
-                moved_ops.append(op)
-        finish = max(ends) if ends else None
-        if po.planned_finish != finish:
-            po.planned_finish = finish
-            moved_pos.append(po)
+    operations: list[tuple[int, datetime, datetime, bool]] = []
+    orders: list[tuple[int, Any, bool]] = []
+    for job, (po_id, planned_finish) in zip(jobs, pos, strict=True):
+        finish = None
+        for op in job.ops:
+            p = placed[op.id]
+            finish = p.end if finish is None else max(finish, p.end)
+            op_id = cast(int, op.id)
+            operations.append((op_id, p.start, p.end, current[op_id] != (p.start, p.end)))
+        orders.append((po_id, finish, planned_finish != finish))
+    return operations, orders
+
+
+@retry_on_conflict
+def production_replan(*, now: datetime | None = None) -> int:
+    """Re-run the scheduler over every open production order and write only the operations whose
+    planned times moved (in bulk); records the run (PlanRun). Returns the operations it moved."""
+    started = timezone.now()
+    operations, orders = replan_schedule(now=now or started)
+    moved_ops = [(op_id, start, end) for op_id, start, end, moved in operations if moved]
     with transaction.atomic():
-        Operation.objects.bulk_update(moved_ops, ["planned_start", "planned_end"], batch_size=500)
-        ProductionOrder.objects.bulk_update(moved_pos, ["planned_finish"], batch_size=500)
+        _plan_times_write(moved_ops, [(po_id, finish) for po_id, finish, moved in orders if moved])
         PlanRun.objects.create(
-            started_at=started, orders=len(pos), operations=len(placed), operations_moved=len(moved_ops)
+            started_at=started, orders=len(orders), operations=len(operations), operations_moved=len(moved_ops)
         )
         PlanRun.objects.filter(finished_at__lt=started - timedelta(days=PLAN_RUNS_KEPT_DAYS)).delete()
     cache.delete(LOAD_CACHE_KEY)

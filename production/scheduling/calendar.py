@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -12,8 +13,7 @@ class ShiftCalendar:
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
 
     def _day_window(self, day: date) -> tuple[datetime, datetime]:
-        start = datetime.combine(day, self.shift_start, tzinfo=self.tz)
-        return start, start + timedelta(minutes=self.minutes_per_day)
+        return _window(self, day)
 
     def next_working_instant(self, moment: datetime) -> datetime:
         """The earliest working instant at or after `moment`."""
@@ -45,3 +45,10 @@ class ShiftCalendar:
         while day.weekday() not in self.workdays:
             day += timedelta(days=1)
         return day
+
+
+@lru_cache(maxsize=8192)
+def _window(calendar: ShiftCalendar, day: date) -> tuple[datetime, datetime]:
+    """A day's working window (cached: a re-plan asks for the same few hundred days again and again)."""
+    start = datetime.combine(day, calendar.shift_start, tzinfo=calendar.tz)
+    return start, start + timedelta(minutes=calendar.minutes_per_day)
