@@ -11,6 +11,7 @@ BENCHMARKS = [
     "bench_placement.py",
     "bench_allocation.py",
     "bench_configurator.py",
+    "bench_industrial.py",
     "bench_browser.py",
 ]
 
