@@ -11,6 +11,7 @@ BENCHMARKS = [
     "bench_placement.py",
     "bench_allocation.py",
     "bench_configurator.py",
+    "bench_industrial.py",
     "bench_browser.py",
     # Last: it leaves 2,000 open production orders in the database, which the others would plan around.
     "bench_replan.py",
