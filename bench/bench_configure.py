@@ -12,36 +12,13 @@ PARTIAL = {
     "mtm-suit": {"fabric": "wool-navy", "jacket": "sb2", "chest_cm": "100"},
     "custom-cabinet": {"width_mm": 800, "doors": "double"},
 }
-COMPLETE = {
-    "mtm-suit": {
-        "fabric": "wool-navy",
-        "jacket": "sb2",
-        "lapel": "notch",
-        "vents": "center",
-        "lining": "navy",
-        "with_trousers": True,
-        "pleats": "flat",
-        "height_cm": 180,
-        "chest_cm": 100,
-        "waist_cm": 86,
-        "sleeve_cm": 64,
-        "jacket_length_cm": 76,
-        "inseam_cm": 82,
-    },
-    "custom-cabinet": {
-        "width_mm": 800,
-        "height_mm": 1800,
-        "depth_mm": 400,
-        "material": "oak-veneer",
-        "doors": "double",
-        "shelves": 4,
-        "handle": "bar-steel",
-    },
-}
 
 
 def main() -> dict:
     setup_django()
+    from orders.demo import CABINET, SUIT
+
+    complete = {"mtm-suit": SUIT, "custom-cabinet": CABINET}
     from django.conf import settings
     from django.test import Client, override_settings
 
@@ -57,7 +34,7 @@ def main() -> dict:
         assert client.get(f"/api/v1/products/{slug}/").status_code == 200
         baseline = timed(lambda slug=slug: client.get(f"/api/v1/products/{slug}/"))
         entry = {"http_product_get_baseline": baseline}
-        for name, spec in (("partial", PARTIAL[slug]), ("complete", COMPLETE[slug])):
+        for name, spec in (("partial", PARTIAL[slug]), ("complete", complete[slug])):
             entry[f"engine_{name}"] = timed(lambda spec=spec, engine=engine: engine.configure(spec))
             check = client.post(f"/api/v1/products/{slug}/configure/", {"spec": spec}, content_type="application/json")
             assert check.status_code == 200, check.content

@@ -26,22 +26,13 @@ def main() -> dict:
     from bom.services import version_create_from_definition, version_publish
     from config.celery import app as celery_app
     from inventory.services import item_ensure
+    from orders.demo import CABINET, SUIT
     from orders.models import Order
     from orders.services import order_place, order_release
 
     celery_app.conf.task_always_eager = False  # the release goes to the broker, as in production
     customer, _ = get_user_model().objects.get_or_create(username="bench-customer")
-    specs = {
-        "mtm-suit": {
-            "fabric": "wool-navy", "jacket": "sb2", "lapel": "notch", "vents": "center", "lining": "navy",
-            "with_trousers": True, "pleats": "flat", "height_cm": 180, "chest_cm": 100, "waist_cm": 86,
-            "sleeve_cm": 64, "jacket_length_cm": 76, "inseam_cm": 82,
-        },
-        "custom-cabinet": {
-            "width_mm": 800, "height_mm": 1800, "depth_mm": 400, "material": "oak-veneer", "doors": "double",
-            "shelves": 4, "handle": "bar-steel",
-        },
-    }  # fmt: skip
+    specs = {"mtm-suit": dict(SUIT), "custom-cabinet": dict(CABINET)}
     for size in SIZES:
         slug = f"bench-{size}"
         for i in range(size):

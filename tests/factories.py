@@ -5,6 +5,8 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
+from orders.demo import CABINET, SUIT
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -23,35 +25,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def suit_spec(**overrides: Any) -> dict[str, Any]:
     """A complete, valid made-to-measure suit (medium size, navy wool)."""
-    spec: dict[str, Any] = {
-        "fabric": "wool-navy",
-        "jacket": "sb2",
-        "lapel": "notch",
-        "vents": "center",
-        "lining": "navy",
-        "with_trousers": True,
-        "pleats": "flat",
-        "height_cm": 180,
-        "chest_cm": 100,
-        "waist_cm": 86,
-        "sleeve_cm": 64,
-        "jacket_length_cm": 76,
-        "inseam_cm": 82,
-    }
-    spec.update(overrides)
-    return spec
+    return {**SUIT, **overrides}
 
 
 def cabinet_spec(**overrides: Any) -> dict[str, Any]:
     """A complete, valid custom cabinet."""
-    spec: dict[str, Any] = {
-        "width_mm": 800,
-        "height_mm": 1800,
-        "depth_mm": 400,
-        "material": "oak-veneer",
-        "doors": "double",
-        "shelves": 4,
-        "handle": "bar-steel",
-    }
-    spec.update(overrides)
-    return spec
+    return {**CABINET, **overrides}
