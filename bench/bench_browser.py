@@ -55,7 +55,9 @@ from urllib.parse import urlencode
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+sys.path.insert(0, str(ROOT))
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 CHOICES = 50
 TYPED = 10
 FIRST_LOADS = 6
@@ -91,15 +93,6 @@ PRODUCTS: dict[str, tuple[dict[str, str], tuple[str, str], tuple[str, str]]] = {
     "mtm-suit": (SUIT, ("fabric", "cashmere-grey"), ("chest_cm", "125")),
     "custom-cabinet": (CABINET, ("material", "walnut-veneer"), ("width_mm", "900")),
 }
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # Installed in every page before its own scripts: stamps the input, the request's start and the
 # moment a new #live (htmx swaps it outerHTML) holding the expected price and a ship date is in
