@@ -8,9 +8,6 @@ alternative and or groups with cross-tree constraints, and number options (5% of
 no rule reads. For each size:
 
 - publish: `compile_product` wall time, or the refusal (its first problem and its time);
-- when the product is refused for its size, the same again with the option limit lifted in this
-  process only (`bom.configurator.schema.MAX_OPTIONS`), cut at a deadline: what the engine does past
-  its ceiling;
 - configure: partial specs along random walks (each step sets one more option that applies, to a
   value that extends to a valid configuration), taken at fill levels 0% to 100% of each walk; one
   call per spec, with the excluded values' explanations as the answer always has them; p50 / p95 /
@@ -26,7 +23,6 @@ Prints JSON.
 
 import json
 import random
-import signal
 import statistics
 import sys
 import time
@@ -36,7 +32,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import bom.configurator.schema as catalog_schema  # noqa: E402
 from bom.configurator import CatalogError, compile_product  # noqa: E402
 from bom.expressions import MissingValue, NameInfo, parse  # noqa: E402
 from tests.support.feature_models import feature_model_product  # noqa: E402
@@ -47,19 +42,10 @@ SIZES = {
     "features-200x900": {"options": 190, "number_options": 10, "rules": 900, "walks": 12},
     "features-2500x7000": {"options": 2375, "number_options": 125, "rules": 7000, "walks": 2},
 }
-LIFTED_DEADLINE_S = 60  # issue 10's publish target at this size
 TARGETS = {  # issue 10, on this 2-core machine
     "features-200x900": {"publish_s": 10.0, "configure_p95_ms": 10.0},
     "features-2500x7000": {"publish_s": 60.0, "configure_p95_ms": 50.0},
 }
-
-
-class Deadline(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: object) -> None:
-    raise Deadline
 
 
 def walks(definition: dict[str, Any], oracle: SatOracle, count: int, seed: int) -> list[dict[str, Any]]:
@@ -165,19 +151,6 @@ def measure(name: str, size: dict[str, int], seed: int) -> dict[str, Any]:
     specs = walks(definition, oracle, size["walks"], seed)
     entry["specs"] = len(specs)
     product, entry["publish"] = publish(definition, model.resources)
-    if product is None:
-        # Past the option limit: what the engine would do with it lifted (this process only).
-        limit = catalog_schema.MAX_OPTIONS
-        catalog_schema.MAX_OPTIONS = len(definition["options"])
-        signal.signal(signal.SIGALRM, _alarm)
-        signal.alarm(LIFTED_DEADLINE_S)
-        try:
-            product, entry["publish_limit_lifted"] = publish(definition, model.resources)
-        except Deadline:
-            entry["publish_limit_lifted"] = {"timed_out_after_s": LIFTED_DEADLINE_S}
-        finally:
-            signal.alarm(0)
-            catalog_schema.MAX_OPTIONS = limit
     if product is not None:
         entry.update(configure_and_compare(product, oracle, specs))
     else:

@@ -46,7 +46,6 @@ MAX_KEY_LENGTH = 60
 MONEY_LIMIT = Decimal(10) ** 10
 GRID_BOUNDS: dict[str, Any] = {"places": 4, "limit": Decimal(10) ** 10}
 MAX_GRID_POINTS = 10001
-MAX_OPTIONS = 200
 DEFAULT_MAX_LENGTH = 200
 TYPES = ("choice", "number", "text", "boolean")
 
@@ -84,9 +83,38 @@ class Definition:
     searchable: bool = True
 
 
-def read_definition(definition: Mapping[str, Any], resources: Mapping[str, Any], language: str = EN) -> Definition:
+@dataclass(frozen=True)
+class Limits:
+    """How big a product may be. The application reads them from its settings
+    (CONFIGURATOR_MAX_OPTIONS, CONFIGURATOR_MAX_RULES) and passes them where a catalog is published
+    or previewed; the engine itself has no ceiling."""
+
+    options: int = 5000
+    rules: int = 20000
+
+
+def size_problems(definition: Mapping[str, Any], limits: Limits) -> list[Problem]:
+    """A problem for each of the options and rules past its limit (then nothing else is read)."""
+    problems = []
+    for name, limit, setting in (
+        ("options", limits.options, "CONFIGURATOR_MAX_OPTIONS"),
+        ("rules", limits.rules, "CONFIGURATOR_MAX_RULES"),
+    ):
+        entries = definition.get(name) if isinstance(definition, Mapping) else None
+        if isinstance(entries, list) and len(entries) > limit:
+            problems.append(Problem(name, f"at most {limit} {name} ({setting}); this product has {len(entries)}"))
+    return problems
+
+
+def read_definition(
+    definition: Mapping[str, Any], resources: Mapping[str, Any], language: str = EN, limits: Limits | None = None
+) -> Definition:
     """Read and check `definition` against `resources`; problems are collected, not raised.
-    Customer-facing texts are read in `language` (English where they have no translation)."""
+    Customer-facing texts are read in `language` (English where they have no translation). A
+    definition past `limits` is not read: its size is its one problem."""
+    too_big = size_problems(definition, limits) if limits is not None else []
+    if too_big:
+        return Definition(problems=too_big, searchable=False)
     return _Reader(resources, language).read(definition)
 
 
@@ -259,10 +287,6 @@ class _Reader:
     def read_options(self, entries: list[Any]) -> None:
         if not entries:
             self.problem("options", "a product needs at least one option")
-        if len(entries) > MAX_OPTIONS:
-            # Read them all even so: the rules' names are then known, and the limit is the one
-            # problem reported instead of an "unknown name" for each rule past it.
-            self.problem("options", f"at most {MAX_OPTIONS} options; this product has {len(entries)}")
         seen: set[str] = set()
         raw: list[tuple[int, dict[str, Any], str, str]] = []
         for i, entry in enumerate(entries):

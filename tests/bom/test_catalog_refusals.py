@@ -2,27 +2,80 @@
 says its root cause first and stays readable however big the product."""
 
 import copy
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from bom.configurator import CatalogError, compile_product
+from bom.configurator import CatalogError
 from bom.configurator.model import PROBLEMS_SHOWN, Problem
-from bom.configurator.schema import MAX_OPTIONS
+from bom.configurator.schema import Limits, read_definition
 from bom.configurator.synthetic import synthetic_product
 from bom.expressions import KNOWN_NAMES_SHOWN, ExpressionError, NameInfo, parse
+from bom.models import Product, ProductVersion
+from bom.selectors import catalog_limits
+from bom.services import PublishRefused, catalog_load_file, version_create_from_definition, version_publish
 from tests.bom.shirt import SHIRT, catalog_problems
+from tests.support.feature_models import feature_model_product
 
 
-def test_a_product_past_the_option_limit_is_refused_for_that_alone_in_a_short_message():
-    # given a product of 250 options whose rules read options past the 200th
-    definition, resources = synthetic_product(seed=7, choice_options=MAX_OPTIONS + 50, values_per_option=3, rules=300)
-    # when it is compiled
-    with pytest.raises(CatalogError) as caught:
-        compile_product(definition, resources)
-    # then the limit is the one problem: no "unknown name" for each rule past it
-    assert [str(p) for p in caught.value.problems] == [f"options: at most {MAX_OPTIONS} options; this product has 250"]
-    assert len(str(caught.value)) < 200
+def _catalog_file(tmp_path: Path, definition: dict[str, Any]) -> Path:
+    path = tmp_path / f"{definition['slug']}.yaml"
+    path.write_text(yaml.safe_dump(definition, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_a_product_past_the_option_limit_is_refused_for_that_alone_and_nothing_is_stored(tmp_path, settings):
+    # given an option limit of 30, and a product of 31 options whose rules read the last ones
+    settings.CONFIGURATOR_MAX_OPTIONS = 30
+    definition, _ = synthetic_product(seed=7, choice_options=31, values_per_option=3, rules=60)
+    products, versions = Product.objects.count(), ProductVersion.objects.count()
+    # when its catalog file is loaded
+    with pytest.raises(PublishRefused) as refused:
+        catalog_load_file(path=_catalog_file(tmp_path, definition))
+    # then the limit is the one problem, naming the setting: no "unknown name" for each rule past it
+    assert refused.value.problems == [
+        "synthetic-7.yaml, line 7: options: at most 30 options (CONFIGURATOR_MAX_OPTIONS); this product has 31"
+    ]
+    # and nothing is stored: no product, no draft
+    assert (Product.objects.count(), ProductVersion.objects.count()) == (products, versions)
+
+
+@pytest.mark.django_db
+def test_a_product_at_the_limits_publishes(tmp_path, settings):
+    # given limits of 30 options and 60 rules, and a product of exactly that size
+    settings.CONFIGURATOR_MAX_OPTIONS, settings.CONFIGURATOR_MAX_RULES = 30, 60
+    definition, _ = synthetic_product(seed=7, choice_options=30, values_per_option=3, rules=60)
+    # when its catalog file is loaded, then it is published
+    version, created = catalog_load_file(path=_catalog_file(tmp_path, definition))
+    assert created and version.status == ProductVersion.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_draft_past_a_lowered_rule_limit_is_not_published(tmp_path, settings):
+    # given a draft of 60 rules, then the rule limit lowered to 59
+    definition, _ = synthetic_product(seed=7, choice_options=30, values_per_option=3, rules=60)
+    draft = version_create_from_definition(definition=definition)
+    settings.CONFIGURATOR_MAX_RULES = 59
+    # when it is published
+    with pytest.raises(PublishRefused) as refused:
+        version_publish(version=draft)
+    # then the limit is the one problem, and the draft stays a draft
+    assert refused.value.problems == ["rules: at most 59 rules (CONFIGURATOR_MAX_RULES); this product has 60"]
+    draft.refresh_from_db()
+    assert draft.status == ProductVersion.Status.DRAFT
+    assert not ProductVersion.objects.filter(product=draft.product, status=ProductVersion.Status.PUBLISHED).exists()
+
+
+def test_the_default_limits_read_a_product_of_2500_options_and_7000_rules():
+    # given the default settings, and a feature model of 2,500 options and 7,000 rules
+    model = feature_model_product(seed=2, options=2375, rules=7000, number_options=125)
+    assert catalog_limits() == Limits(options=5000, rules=20000)
+    # when it is read against the limits, then it has no problem
+    parts = read_definition(model.definition, model.resources, limits=catalog_limits())
+    assert (len(parts.options), len(parts.rules), parts.problems) == (2500, 7000, [])
 
 
 def test_a_refusal_shows_a_bounded_number_of_problems_and_counts_the_rest():
