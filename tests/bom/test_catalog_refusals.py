@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bom.configurator import CatalogError
+from bom.configurator import CatalogError, compile_product
 from bom.configurator.model import PROBLEMS_SHOWN, Problem
 from bom.configurator.schema import Limits, read_definition
 from bom.configurator.synthetic import synthetic_product
@@ -16,7 +16,7 @@ from bom.expressions import KNOWN_NAMES_SHOWN, ExpressionError, NameInfo, parse
 from bom.models import Product, ProductVersion
 from bom.selectors import catalog_limits
 from bom.services import PublishRefused, catalog_load_file, version_create_from_definition, version_publish
-from tests.bom.shirt import SHIRT, catalog_problems
+from tests.bom.shirt import RESOURCES, SHIRT, catalog_problems
 from tests.support.feature_models import feature_model_product
 
 
@@ -83,6 +83,60 @@ def test_a_refusal_shows_a_bounded_number_of_problems_and_counts_the_rest():
     message = str(CatalogError(problems))
     assert message.count("\n- ") == PROBLEMS_SHOWN + 1
     assert message.endswith("- ... and 30 more problems")
+
+
+def test_an_option_refused_for_its_type_comes_first_and_what_reads_it_is_counted_after_it():
+    # given the shirt's collar option with a misspelt type, read by two rules and a BOM quantity
+    definition = copy.deepcopy(SHIRT)
+    definition["options"][1]["type"] = "choise"
+    # when it is read, then the type is the root cause, and the three readers one line after it
+    # (no "unknown name 'collar'" for each, no "unknown field" for its choices)
+    assert [str(p) for p in read_definition(definition, RESOURCES).problems] == [
+        "options[1].type: 'choise' is not one of: choice, number, text, boolean",
+        "options[1]: what reads 'collar' is checked once this option is fixed "
+        "(3 places: rules[0].expr, rules[1].expr, bom[2].quantity)",
+    ]
+
+
+def test_a_refused_bom_line_comes_first_and_the_lines_under_it_are_counted_after_it():
+    # given the pocket sub-assembly given an item too, with a line under it
+    definition = copy.deepcopy(SHIRT)
+    definition["bom"][3]["item"] = "CLOTH"
+    # then its own problem, and no "unknown parent 'POCKET'" for the line under it
+    assert [str(p) for p in read_definition(definition, RESOURCES).problems] == [
+        "bom[3]: give exactly one of 'item' (an inventory SKU) or 'assembly' (a name)",
+        "bom[3]: what is under 'POCKET' is checked once this BOM line is fixed (1 place: bom[4].parent)",
+    ]
+
+
+def test_the_same_unknown_name_is_one_problem_counting_the_other_places():
+    # given a misspelt option name in both rules
+    definition = copy.deepcopy(SHIRT)
+    definition["rules"][0]["expr"] = "colur != 'green' or collar == 'spread'"
+    definition["rules"][1]["expr"] = "colur == 'red' or size_cm <= 40"
+    # then the first is the problem, with its suggestion, and the second is counted after it
+    assert [str(p) for p in read_definition(definition, RESOURCES).problems] == [
+        "rules[0].expr: column 1: unknown name 'colur'; did you mean 'colour'? "
+        "(known: collar, colour, initials, pocket_side, size_cm, with_pocket)",
+        "rules[0].expr: 'colur' is unknown in more places too (1 place: rules[1].expr)",
+    ]
+
+
+def test_a_broken_option_read_by_hundreds_of_rules_is_refused_in_a_few_short_lines():
+    # given a product of 300 options and 2,000 rules whose first option has no type
+    model = feature_model_product(seed=3, options=300, rules=2000)
+    definition = copy.deepcopy(model.definition)
+    readers = sum("f0001" in rule["expr"] for rule in definition["rules"])
+    del definition["options"][0]["type"]
+    # when it is compiled
+    with pytest.raises(CatalogError) as caught:
+        compile_product(definition, model.resources)
+    # then its problem comes first, and every rule or condition that reads it is one count after it
+    problems = [str(p) for p in caught.value.problems]
+    assert problems[0] == "options[0].type: this field is required"
+    assert problems[1].startswith("options[0]: what reads 'f0001' is checked once this option is fixed (")
+    assert len(problems) == 2 and readers > 0
+    assert len(str(caught.value)) < 400
 
 
 def test_an_unknown_name_lists_a_bounded_number_of_the_known_ones():
