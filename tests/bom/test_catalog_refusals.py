@@ -11,13 +11,13 @@ import yaml
 from bom.configurator import CatalogError, compile_product
 from bom.configurator.model import PROBLEMS_SHOWN, Problem
 from bom.configurator.schema import Limits, read_definition
-from bom.configurator.synthetic import synthetic_product
 from bom.expressions import KNOWN_NAMES_SHOWN, ExpressionError, NameInfo, parse
 from bom.models import Product, ProductVersion
 from bom.selectors import catalog_limits
 from bom.services import PublishRefused, catalog_load_file, version_create_from_definition, version_publish
 from tests.bom.shirt import RESOURCES, SHIRT, catalog_problems
 from tests.support.feature_models import feature_model_product
+from tests.support.synthetic import synthetic_product
 
 
 def _catalog_file(tmp_path: Path, definition: dict[str, Any]) -> Path:
