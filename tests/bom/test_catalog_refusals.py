@@ -13,7 +13,7 @@ from bom.configurator.model import PROBLEMS_SHOWN, Problem
 from bom.configurator.schema import Limits, read_definition
 from bom.expressions import KNOWN_NAMES_SHOWN, ExpressionError, NameInfo, parse
 from bom.models import Product, ProductVersion
-from bom.selectors import catalog_limits
+from bom.selectors import catalog_limits, engine_for
 from bom.services import PublishRefused, catalog_load_file, version_create_from_definition, version_publish
 from tests.bom.shirt import RESOURCES, SHIRT, catalog_problems
 from tests.support.feature_models import feature_model_product
@@ -67,6 +67,20 @@ def test_a_draft_past_a_lowered_rule_limit_is_not_published(tmp_path, settings):
     draft.refresh_from_db()
     assert draft.status == ProductVersion.Status.DRAFT
     assert not ProductVersion.objects.filter(product=draft.product, status=ProductVersion.Status.PUBLISHED).exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_past_a_lowered_option_limit_is_not_previewed(settings):
+    # given a draft of 30 options, then the option limit lowered to 29
+    definition, _ = synthetic_product(seed=7, choice_options=30, values_per_option=3, rules=60)
+    draft = version_create_from_definition(definition=definition)
+    settings.CONFIGURATOR_MAX_OPTIONS = 29
+    # when admin's preview compiles it, then it is refused for its size alone, before compiling
+    with pytest.raises(CatalogError) as caught:
+        engine_for(draft)
+    assert [str(p) for p in caught.value.problems] == [
+        "options: at most 29 options (CONFIGURATOR_MAX_OPTIONS); this product has 30"
+    ]
 
 
 def test_the_default_limits_read_a_product_of_2500_options_and_7000_rules():
