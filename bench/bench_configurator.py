@@ -3,7 +3,7 @@
 Run: `cd bench && python bench_configurator.py` (about two minutes).
 
 Pure engine (no Django, no database): the catalog files of bom/catalog/ (resources made up from
-the items and work centers they name), and synthetic products (bom.configurator.synthetic) of 40
+the items and work centers they name), and synthetic products (tests.support.synthetic) of 40
 choice options of up to 8 values with 80 rules, 80 with 160, and 40/80 with 10 number options,
 300 BOM lines and 30 operations. Specs are drawn from random valid configurations (random walks
 through offered values) at fill levels 0%, 25%, 50% and 90% ("partial": what a customer clicking
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from bom.configurator import compile_product  # noqa: E402
 from bom.configurator.analysis import analyse  # noqa: E402
 from bom.configurator.decimals import fmt  # noqa: E402
-from bom.configurator.synthetic import synthetic_product  # noqa: E402
+from tests.support.synthetic import synthetic_product  # noqa: E402
 
 FILLS = (0.0, 0.25, 0.5, 0.9)
 SPECS_PER_FILL = 12

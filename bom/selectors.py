@@ -16,6 +16,7 @@ from bom.configurator import CatalogError, CompiledProduct, Problem, compile_pro
 from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
 from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.configurator.i18n import EN, ZH_HANS, join, pick
+from bom.configurator.schema import Limits, size_problems
 from bom.models import Choice, Option, Product, ProductVersion, RoutingOperation
 from config.errors import NotFound
 
@@ -204,8 +205,17 @@ def engine_for(version: ProductVersion, language: str = EN) -> CompiledProduct:
     return engine
 
 
+def catalog_limits() -> Limits:
+    """How big a product may be to publish (CONFIGURATOR_MAX_OPTIONS, CONFIGURATOR_MAX_RULES)."""
+    return Limits(options=settings.CONFIGURATOR_MAX_OPTIONS, rules=settings.CONFIGURATOR_MAX_RULES)
+
+
 def _compile_draft(definition: dict[str, Any], resources: dict[str, Any], language: str = EN) -> CompiledProduct:
-    """A draft is not yet analysed: its compiling searches are metered like a publish's analysis."""
+    """A draft is not yet analysed: past the size limits it is refused before compiling, and its
+    compiling searches are metered like a publish's analysis."""
+    too_big = size_problems(definition, catalog_limits())
+    if too_big:
+        raise CatalogError(too_big)
     limit = settings.CONFIGURATOR_SEARCH_BUDGET or None
     try:
         with metered(None if limit is None else limit * ANALYSIS_BUDGET_FACTOR):

@@ -17,8 +17,9 @@ from bom.catalog_source import CatalogSource
 from bom.configurator.analysis import Finding, analyse_definition
 from bom.configurator.i18n import split, text_problems
 from bom.configurator.model import problem_lines
+from bom.configurator.schema import size_problems
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
-from bom.selectors import definition_for, engine_for, resources_for
+from bom.selectors import catalog_limits, definition_for, engine_for, resources_for
 from config.errors import DomainError
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -100,6 +101,9 @@ def version_create_from_definition(
     """Store a catalog definition as a new draft version of its product (creating the product)."""
     if not isinstance(definition, dict):
         raise PublishRefused([_("the catalog file must hold a mapping at its top level")])
+    too_big = size_problems(definition, catalog_limits())
+    if too_big:  # refused before a row is written: the size is the one problem
+        raise PublishRefused([str(p) for p in too_big])
     slug = _require(definition, "slug", "slug")
     _require(definition, "name", "name")
     name, name_i18n = _shown(definition, "name", "")
@@ -268,7 +272,9 @@ def version_publish(*, version: ProductVersion) -> ProductVersion:
         )  # fmt: skip
     definition = definition_for(version)
     resources = resources_for(definition)
-    findings = analyse_definition(definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET)
+    findings = analyse_definition(
+        definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET, limits=catalog_limits()
+    )
     errors = [f"{f.path}: {f.message}" for f in findings if f.severity == "error"]
     if errors:
         raise PublishRefused(errors)
@@ -332,4 +338,6 @@ def version_analyse(*, version: ProductVersion) -> list[Finding]:
     """Publish-time analysis of a version (a draft with today's item facts): errors block publishing."""
     definition = definition_for(version)
     resources = version.resources if version.status != ProductVersion.Status.DRAFT else resources_for(definition)
-    return analyse_definition(definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET)
+    return analyse_definition(
+        definition, resources, search_budget=settings.CONFIGURATOR_SEARCH_BUDGET, limits=catalog_limits()
+    )

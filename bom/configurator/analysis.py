@@ -41,7 +41,7 @@ from bom.configurator.domains import to_solution
 from bom.configurator.engine import CompiledProduct, compile_product
 from bom.configurator.model import ANY_TEXT, CatalogError, Option, Rule
 from bom.configurator.outputs import MAX_MINUTES, MAX_PRICE, MAX_QUANTITY, BuildError, large, price_total
-from bom.configurator.schema import read_definition
+from bom.configurator.schema import Limits, read_definition
 from bom.configurator.search import Component
 from bom.configurator.symbolic import (
     MISSING_BITS,
@@ -77,7 +77,11 @@ ANALYSIS_BUDGET_FACTOR = 50
 
 
 def analyse_definition(
-    definition: Mapping[str, Any], resources: Mapping[str, Any], *, search_budget: int | None = None
+    definition: Mapping[str, Any],
+    resources: Mapping[str, Any],
+    *,
+    search_budget: int | None = None,
+    limits: Limits | None = None,
 ) -> list[Finding]:
     """`analyse` of a definition. One that cannot be read (fields, expressions, references, cycles)
     or has no valid configuration gives its problems as errors; one whose only problems are
@@ -85,8 +89,9 @@ def analyse_definition(
 
     With `search_budget` (a configure call's, CONFIGURATOR_SEARCH_BUDGET), configuring the empty
     spec and sample specs must each stay within it, and the analysis itself within
-    ANALYSIS_BUDGET_FACTOR times it; otherwise that is the one error found."""
-    parts = read_definition(definition, resources)
+    ANALYSIS_BUDGET_FACTOR times it; otherwise that is the one error found. A definition past
+    `limits` (its number of options or rules) has that as its one error."""
+    parts = read_definition(definition, resources, limits=limits)
     if not parts.searchable or parts.problems:
         return [Finding("error", p.path, p.message) for p in parts.problems]
     limit = None if search_budget is None else search_budget * ANALYSIS_BUDGET_FACTOR

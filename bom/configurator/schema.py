@@ -46,7 +46,6 @@ MAX_KEY_LENGTH = 60
 MONEY_LIMIT = Decimal(10) ** 10
 GRID_BOUNDS: dict[str, Any] = {"places": 4, "limit": Decimal(10) ** 10}
 MAX_GRID_POINTS = 10001
-MAX_OPTIONS = 200
 DEFAULT_MAX_LENGTH = 200
 TYPES = ("choice", "number", "text", "boolean")
 
@@ -59,6 +58,11 @@ OPTION_BY_TYPE = {
     "text": ("max_length", "allowed", "allowed_label"),
     "boolean": (),
 }
+ALL_TYPE_FIELDS = tuple(name for fields in OPTION_BY_TYPE.values() for name in fields)
+# What a problem says of a key whose definition is refused ("unknown name 'fabric'"), by kind.
+CONSEQUENCE = {"name": re.compile(r"unknown name '([^']*)'"), "parent": re.compile(r"unknown parent '([^']*)'")}
+# A grouped consequence names at most this many of the paths it stands for.
+READERS_SHOWN = 5
 
 
 @dataclass
@@ -84,9 +88,38 @@ class Definition:
     searchable: bool = True
 
 
-def read_definition(definition: Mapping[str, Any], resources: Mapping[str, Any], language: str = EN) -> Definition:
+@dataclass(frozen=True)
+class Limits:
+    """How big a product may be. The application reads them from its settings
+    (CONFIGURATOR_MAX_OPTIONS, CONFIGURATOR_MAX_RULES) and passes them where a catalog is published
+    or previewed; the engine itself has no ceiling."""
+
+    options: int = 5000
+    rules: int = 20000
+
+
+def size_problems(definition: Mapping[str, Any], limits: Limits) -> list[Problem]:
+    """A problem for each of the options and rules past its limit (then nothing else is read)."""
+    problems = []
+    for name, limit, setting in (
+        ("options", limits.options, "CONFIGURATOR_MAX_OPTIONS"),
+        ("rules", limits.rules, "CONFIGURATOR_MAX_RULES"),
+    ):
+        entries = definition.get(name) if isinstance(definition, Mapping) else None
+        if isinstance(entries, list) and len(entries) > limit:
+            problems.append(Problem(name, f"at most {limit} {name} ({setting}); this product has {len(entries)}"))
+    return problems
+
+
+def read_definition(
+    definition: Mapping[str, Any], resources: Mapping[str, Any], language: str = EN, limits: Limits | None = None
+) -> Definition:
     """Read and check `definition` against `resources`; problems are collected, not raised.
-    Customer-facing texts are read in `language` (English where they have no translation)."""
+    Customer-facing texts are read in `language` (English where they have no translation). A
+    definition past `limits` is not read: its size is its one problem."""
+    too_big = size_problems(definition, limits) if limits is not None else []
+    if too_big:
+        return Definition(problems=too_big, searchable=False)
     return _Reader(resources, language).read(definition)
 
 
@@ -97,6 +130,9 @@ class _Reader:
         self.out = Definition()
         self.names: dict[str, NameInfo] = {}
         self.operation_keys: set[str] = set()
+        # Keys whose definition is refused, by what a problem calls them ("name": an option,
+        # "parent": a BOM line), with the definition's path: what reads them is not checked.
+        self.refused: dict[tuple[str, str], str] = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -252,6 +288,7 @@ class _Reader:
         if "drawing" in top:
             out.drawing, problems = read_drawing(top["drawing"], out.options, self.names, self.language)
             out.problems.extend(problems)
+        out.problems = _root_causes_first(out.problems, self.refused)
         return out
 
     # -- options ---------------------------------------------------------------------------
@@ -259,16 +296,13 @@ class _Reader:
     def read_options(self, entries: list[Any]) -> None:
         if not entries:
             self.problem("options", "a product needs at least one option")
-        if len(entries) > MAX_OPTIONS:
-            # Read them all even so: the rules' names are then known, and the limit is the one
-            # problem reported instead of an "unknown name" for each rule past it.
-            self.problem("options", f"at most {MAX_OPTIONS} options; this product has {len(entries)}")
         seen: set[str] = set()
         raw: list[tuple[int, dict[str, Any], str, str]] = []
         for i, entry in enumerate(entries):
             path = f"options[{i}]"
             type_ = entry.get("type") if isinstance(entry, Mapping) else None
-            extra = OPTION_BY_TYPE.get(type_, ()) if isinstance(type_, str) else ()
+            # An unknown type's fields are not "unknown fields" too: the type is the one problem.
+            extra = OPTION_BY_TYPE.get(type_, ALL_TYPE_FIELDS) if isinstance(type_, str) else ALL_TYPE_FIELDS
             fields = self.fields(entry, path, ("key", "label", "type"), OPTION_COMMON + extra)
             if fields is None:
                 continue
@@ -281,6 +315,10 @@ class _Reader:
             raw.append((i, fields, path, key))
             info = self.option_domain_info(fields)
             self.names[key] = info
+        for i, entry in enumerate(entries):
+            key = entry.get("key") if isinstance(entry, Mapping) else None
+            if isinstance(key, str) and key not in self.names:
+                self.refused.setdefault(("name", key), f"options[{i}]")
 
         options: list[Option] = []
         for _, fields, path, key in raw:
@@ -650,6 +688,8 @@ class _Reader:
                 ok = False
             parent = self.text(fields, "parent", path) or None
             if not ok or quantity is None or scrap is None or ("when" in fields and when is None):
+                if key is not None:
+                    self.refused[("parent", key)] = path
                 continue
             assert key is not None
             lines.append((BomLine(i, key, parent, sku, assembly, quantity, when, scrap, operation), path))
@@ -723,6 +763,53 @@ class _Reader:
         grid = self.decimal(value, "resources.grid_co2e_kg_per_kwh", minimum=Decimal(0))
         if grid is not None:
             self.out.grid_co2e_kg_per_kwh = grid
+
+
+def _root_causes_first(problems: list[Problem], refused: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """The problems, root causes first: those that only follow from a refused definition (an
+    "unknown name" of an option whose own entry is refused, an "unknown parent" of a refused BOM
+    line) are taken out and counted in one problem right after the definition's own; the same
+    unknown name again is counted after its first problem. One mistake, one or two lines."""
+    roots: dict[tuple[str, str], int] = {}  # (kind, key) -> index in `kept` of the problem it follows
+    readers: dict[tuple[str, str], list[str]] = {}
+    kept: list[Problem] = []
+    for problem in problems:
+        cause = _cause(problem)
+        if cause is not None and (cause in refused or cause in roots):
+            readers.setdefault(cause, []).append(problem.path)
+            continue
+        if cause is not None:
+            roots[cause] = len(kept)
+        kept.append(problem)
+    notes: list[tuple[int, Problem]] = []
+    for (kind, key), paths in readers.items():
+        shown = ", ".join(paths[:READERS_SHOWN])
+        if len(paths) > READERS_SHOWN:
+            shown += f" and {len(paths) - READERS_SHOWN} more"
+        places = f"{len(paths)} {'place' if len(paths) == 1 else 'places'}: {shown}"
+        root = refused.get((kind, key))
+        if root is None:  # the same unknown name again: counted after its first problem
+            at = roots[(kind, key)]
+            notes.append((at, Problem(kept[at].path, f"'{key}' is unknown in more places too ({places})")))
+            continue
+        own = [i for i, p in enumerate(kept) if p.path == root or p.path.startswith((f"{root}.", f"{root}["))]
+        what = f"what reads '{key}'" if kind == "name" else f"what is under '{key}'"
+        noun = "option" if kind == "name" else "BOM line"
+        message = f"{what} is checked once this {noun} is fixed ({places})"
+        notes.append((own[-1] if own else len(kept) - 1, Problem(root, message)))
+    for at, note in sorted(notes, key=lambda n: n[0], reverse=True):
+        kept.insert(at + 1, note)
+    return kept
+
+
+def _cause(problem: Problem) -> tuple[str, str] | None:
+    """What a problem says is missing: ("name", key) for an unknown name, ("parent", key) for an
+    unknown parent; None for any other problem."""
+    for kind, pattern in CONSEQUENCE.items():
+        found = pattern.search(problem.message)
+        if found:
+            return kind, found.group(1)
+    return None
 
 
 def _rotated(cycle: list[str], order: list[str]) -> list[str]:

@@ -247,6 +247,11 @@ LOGGING: dict[str, Any] = {
 # past it the call answers 503 `configurator_budget`; publishing refuses a product that would.
 CONFIGURATOR_SEARCH_BUDGET = env_int("CONFIGURATOR_SEARCH_BUDGET", 1_000_000)
 
+# How big a product may be to publish (or preview a draft of): past either, publishing refuses it
+# with that one problem (docs/CATALOG.md). Published versions keep working if they are lowered.
+CONFIGURATOR_MAX_OPTIONS = env_count("CONFIGURATOR_MAX_OPTIONS", 5_000, at_least=1)
+CONFIGURATOR_MAX_RULES = env_count("CONFIGURATOR_MAX_RULES", 20_000, at_least=1)
+
 # How often an open order's page asks for its tracker again, in seconds (shop/_tracker.html).
 ORDER_TRACKER_POLL_SECONDS = env_count("ORDER_TRACKER_POLL_SECONDS", 15, at_least=1)
 

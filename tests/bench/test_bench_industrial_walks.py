@@ -1,5 +1,5 @@
-"""The industrial benchmark's specs (bench/bench_industrial.py): pure, no database. The benchmark
-itself runs in `make bench`, never in the test suite."""
+"""The industrial benchmark (bench/bench_industrial.py): its specs and its publish budget; pure, no
+database. The benchmark itself runs in `make bench`, never in the test suite."""
 
 import importlib.util
 import sys
@@ -37,3 +37,16 @@ def test_walks_give_partial_specs_that_extend_and_end_in_a_valid_configuration()
     for i in range(3):
         answer = product.configure(specs[(i + 1) * fills - 1])
         assert answer["valid"], answer["errors"]
+
+
+def test_a_publish_past_its_budget_is_cut_and_recorded_as_such():
+    # given work that would take far longer than a one-second budget
+    def forever() -> None:
+        while True:
+            pass
+
+    # when it runs within the budget, then it is cut there, and nothing is returned
+    result, elapsed = bench_industrial.within(1, forever)
+    assert result is None and 1 <= elapsed < 5
+    # and work that finishes is returned with its time
+    assert bench_industrial.within(5, lambda: 42)[0] == 42

@@ -8,7 +8,7 @@ import pytest
 
 from bom.configurator import CatalogError, compile_product
 from bom.configurator.analysis import Finding, analyse, analyse_definition
-from bom.configurator.synthetic import synthetic_product
+from tests.support.synthetic import synthetic_product
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_demo_catalog import product as demo_product  # noqa: E402

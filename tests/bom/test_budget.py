@@ -9,11 +9,11 @@ from django.urls import reverse
 from bom.configurator import compile_product
 from bom.configurator.analysis import analyse_definition
 from bom.configurator.budget import SearchBudgetExceeded, error_for
-from bom.configurator.synthetic import synthetic_product
 from bom.models import ProductVersion
 from bom.selectors import version_get_published
 from bom.services import PublishRefused, version_create_draft, version_publish
 from tests.factories import UserFactory
+from tests.support.synthetic import synthetic_product
 
 SMALL = {"seed": 1, "choice_options": 12, "values_per_option": 4, "rules": 16}
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from bom.configurator import CatalogError, compile_product
 from bom.configurator.decimals import fmt
-from bom.configurator.synthetic import synthetic_product
 from bom.expressions import ExpressionError, MissingValue, NameInfo, parse
+from tests.support.synthetic import synthetic_product
 
 ABSENT = object()
 REQUIRED = "This option is required."

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from bom.configurator import compile_product
-from bom.configurator.synthetic import synthetic_product
 from bom.expressions import MissingValue, NameInfo, parse
+from tests.support.synthetic import synthetic_product
 
 
 def test_the_same_seed_gives_the_same_product_and_another_seed_another():

@@ -14,7 +14,7 @@ feature is always decided.
 Cross-tree constraints follow: `a` requires `b` (one rule per option on the way from the root to
 `b`, top-down: `not a or b1`, `not a or b2`, ... so the rule for a deeper level binds once the level
 above is selected), `a` excludes `b` (`not (a and b)`), and `a` with `b` requires `c`. As in
-bom/configurator/synthetic.py, a hidden configuration is planted first (top-down, by the group
+tests/support/synthetic.py, a hidden configuration is planted first (top-down, by the group
 semantics) and only constraints it satisfies are kept, so every product has a valid configuration.
 
 Number options (a measure per feature, `when` that feature is selected) are read by no rule: they
