@@ -38,16 +38,9 @@ Prints JSON.
 import json
 import os
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -56,6 +49,9 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import free_port, gunicorn, manage, server_env  # noqa: E402
+
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 CHOICES = 50
@@ -145,77 +141,6 @@ def summary(samples: list[float]) -> dict[str, float]:
         "p50_ms": round(statistics.median(ordered), 1),
         "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 1),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def server_env(port: int) -> dict[str, str]:
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("bench_browser needs DATABASE_URL on PostgreSQL: run it under scripts/with-services")
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        # plain HTTP on loopback (docs/DEPLOY.md)
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DEMO_PASSWORD": secrets.token_urlsafe(16),  # seed_demo wants one; the benchmark signs up its own
-        "BIND_ADDRESS": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(WORKERS),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
-    """gunicorn as `make serve` runs it, until the block ends; its base URL. Its output goes to a
-    temporary file, shown if it does not start."""
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "-c", "config/gunicorn.py", "config.wsgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not _answers(f"{url}/login/"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise SystemExit(f"gunicorn did not start:\n{log.read().decode(errors='replace')}")
-                time.sleep(0.2)
-            yield url
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our own http://127.0.0.1)
-            return bool(response.status == 200)
-    except OSError:
-        return False
 
 
 class Wire:
@@ -394,7 +319,7 @@ def sign_up(browser: Any, server: str) -> dict[str, Any]:
 def main() -> dict[str, Any]:
     started = time.monotonic()
     port = free_port()
-    env = server_env(port)
+    env = server_env(port, workers=WORKERS)
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     manage(env, "seed_demo")

@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_browser import free_port, gunicorn, manage, server_env  # noqa: E402
+from server import free_port, gunicorn, manage, server_env  # noqa: E402
 
 from bom.configurator import compile_product  # noqa: E402
 from bom.expressions import MissingValue, NameInfo, parse  # noqa: E402
@@ -269,7 +269,7 @@ def main() -> dict[str, Any]:
     port = free_port()
     # One worker, so that the warm-up call compiles the product where the measured calls go; no rate
     # limit (the anonymous API's 600/min would be hit).
-    env = {**server_env(port), "WEB_CONCURRENCY": "1", "THROTTLE_RATES": "anon=none"}
+    env = {**server_env(port, workers=1), "WEB_CONCURRENCY": "1", "THROTTLE_RATES": "anon=none"}
     setup_database(env)
     products: dict[str, Any] = {}
     published: dict[str, tuple[str, list[dict[str, Any]], int]] = {}
