@@ -485,17 +485,23 @@ WHERE t.from_operation_id = ANY(ARRAY(
 ))"""
 # A plan's moved rows and its PlanRun in one statement (atomic without a transaction): each table's
 # rows in one UPDATE from arrays of microseconds, and the runs older than PLAN_RUNS_KEPT_DAYS gone.
+# The arrays travel as comma-separated text, one parameter each: psycopg adapts a list element by
+# element in Python (35 ms for the 30,000 values of 10,000 moved operations, as profiled).
 PLAN_WRITE_SQL = """
 WITH expired AS (DELETE FROM production_planrun WHERE finished_at < %s),
 moved_operations AS (
     UPDATE production_operation AS o
     SET planned_start = TIMESTAMPTZ 'epoch' + v.s * INTERVAL '1 microsecond',
         planned_end = TIMESTAMPTZ 'epoch' + v.e * INTERVAL '1 microsecond'
-    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(id, s, e) WHERE o.id = v.id
+    FROM unnest(
+        string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[]
+    ) AS v(id, s, e)
+    WHERE o.id = v.id
 ),
 moved_orders AS (
     UPDATE production_productionorder AS p SET planned_finish = TIMESTAMPTZ 'epoch' + v.f * INTERVAL '1 microsecond'
-    FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, f) WHERE p.id = v.id
+    FROM unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ',', '')::bigint[]) AS v(id, f)
+    WHERE p.id = v.id
 )
 INSERT INTO production_planrun (started_at, finished_at, orders, operations, operations_moved)
 VALUES (%s, %s, %s, %s, %s) RETURNING id"""
@@ -652,15 +658,22 @@ def _plan_times_write(
             run.save()
             PlanRun.objects.filter(finished_at__lt=expired).delete()
         return
-    op_ids, starts, ends = (list(c) for c in zip(*operations, strict=True)) if operations else ([], [], [])
-    po_ids, finishes = (list(c) for c in zip(*orders, strict=True)) if orders else ([], [])
+    op_ids, starts, ends = zip(*operations, strict=True) if operations else ((), (), ())
+    po_ids, finishes = zip(*orders, strict=True) if orders else ((), ())
     with connection.cursor() as cursor:
         cursor.execute(
             PLAN_WRITE_SQL,
-            [expired, op_ids, starts, ends, po_ids, finishes,
+            [expired, _csv(op_ids), _csv(starts), _csv(ends), _csv(po_ids), _csv(finishes),
              run.started_at, run.finished_at, run.orders, run.operations, run.operations_moved],
         )  # fmt: skip
         run.pk = cursor.fetchone()[0]
+
+
+def _csv(values: Sequence[int | None]) -> str:
+    """Integers as PLAN_WRITE_SQL's comma-separated arrays (None as an empty item: NULL)."""
+    if None in values:
+        return ",".join("" if v is None else str(v) for v in values)
+    return ",".join(map(str, values))
 
 
 def _dt_or_none(us: int | None) -> datetime | None:

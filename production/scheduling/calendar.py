@@ -125,14 +125,18 @@ class WorkingWindows:
 
     def add(self, moment: int, duration: int) -> int:
         """The instant at which `duration` microseconds of work started at `moment` ends."""
-        k, current = self.next_instant(moment)
+        return self.finish(*self.next_instant(moment), duration)
+
+    def finish(self, k: int, start: int, duration: int) -> int:
+        """The end of `duration` microseconds of work from `start`, a working instant of window k
+        (as next_instant gives them)."""
         ends = self.ends
         while True:
-            available = ends[k] - current
+            available = ends[k] - start
             if duration <= available:
-                return current + duration
+                return start + duration
             duration -= available
             k += 1
             if k == len(ends):
                 self.extend()
-            current = self.starts[k]
+            start = self.starts[k]

@@ -87,8 +87,11 @@ def place_operations(
                 for before in predecessors:
                     if before in end_of and end_of[before] > ready:
                         ready = end_of[before]
-                _, start = windows[wc].next_instant(ready)
-                end = windows[wc].add(start, duration)
+                cal = windows[wc]
+                k, start = cal.next_instant(ready)
+                end = start + duration
+                if end > cal.ends[k]:  # runs past the window's end, into the next working days
+                    end = cal.finish(k, start, duration)
             if end > free[station]:
                 free[station] = end
         end_of[op_id] = end
