@@ -85,8 +85,9 @@ def place_operations(
             else:
                 ready = free[station] if free[station] > now else now
                 for before in predecessors:
-                    if before in end_of and end_of[before] > ready:
-                        ready = end_of[before]
+                    before_end = end_of.get(before)
+                    if before_end is not None and before_end > ready:
+                        ready = before_end
                 cal = windows[wc]
                 k, start = cal.next_instant(ready)
                 end = start + duration
