@@ -641,23 +641,11 @@ def _plan_times_write(
     record, and forget the runs older than PLAN_RUNS_KEPT_DAYS. On PostgreSQL one statement
     (each table's rows in one UPDATE from arrays, atomic without a transaction); elsewhere, the
     demo's SQLite, bulk_update's batches in a transaction."""
+    if connection.vendor != "postgresql":
+        _plan_times_write_portable(operations=operations, orders=orders, run=run)
+        return
     expired = run.started_at - timedelta(days=PLAN_RUNS_KEPT_DAYS)
     run.finished_at = timezone.now()
-    if connection.vendor != "postgresql":
-        with transaction.atomic():
-            Operation.objects.bulk_update(
-                [Operation(pk=pk, planned_start=from_us(s), planned_end=from_us(e)) for pk, s, e in operations],
-                ["planned_start", "planned_end"],
-                batch_size=500,
-            )
-            ProductionOrder.objects.bulk_update(
-                [ProductionOrder(pk=pk, planned_finish=_dt_or_none(finish)) for pk, finish in orders],
-                ["planned_finish"],
-                batch_size=500,
-            )
-            run.save()
-            PlanRun.objects.filter(finished_at__lt=expired).delete()
-        return
     op_ids, starts, ends = zip(*operations, strict=True) if operations else ((), (), ())
     po_ids, finishes = zip(*orders, strict=True) if orders else ((), ())
     with connection.cursor() as cursor:
@@ -667,6 +655,28 @@ def _plan_times_write(
              run.started_at, run.finished_at, run.orders, run.operations, run.operations_moved],
         )  # fmt: skip
         run.pk = cursor.fetchone()[0]
+
+
+def _plan_times_write_portable(
+    *,
+    operations: Sequence[tuple[int, int, int]],
+    orders: Sequence[tuple[int, int | None]],
+    run: PlanRun,
+) -> None:
+    """_plan_times_write through the ORM, in a transaction (SQLite, the demo's)."""
+    with transaction.atomic():
+        Operation.objects.bulk_update(
+            [Operation(pk=pk, planned_start=from_us(s), planned_end=from_us(e)) for pk, s, e in operations],
+            ["planned_start", "planned_end"],
+            batch_size=500,
+        )
+        ProductionOrder.objects.bulk_update(
+            [ProductionOrder(pk=pk, planned_finish=_dt_or_none(finish)) for pk, finish in orders],
+            ["planned_finish"],
+            batch_size=500,
+        )
+        run.save()
+        PlanRun.objects.filter(finished_at__lt=run.started_at - timedelta(days=PLAN_RUNS_KEPT_DAYS)).delete()
 
 
 def _csv(values: Sequence[int | None]) -> str:

@@ -93,6 +93,19 @@ def test_nothing_moved_writes_nothing_but_the_plan_run(varied_queue):
     assert PlanRun.objects.latest("finished_at").operations_moved == 0
 
 
+def test_the_portable_write_writes_what_the_postgresql_write_writes(varied_queue):
+    # given a varied queue and what the old replan would plan for it
+    now = timezone.now() + timedelta(days=1, minutes=5)
+    expected = replan_oracle(now=now)
+    # when its plan is written through the ORM (as on SQLite)
+    plan = services.replan_schedule(now=now)
+    run = PlanRun(started_at=timezone.now(), orders=0, operations=0, operations_moved=len(plan.moved_operations))
+    services._plan_times_write_portable(operations=plan.moved_operations, orders=plan.moved_orders, run=run)
+    # then the stored times are the same, and the run is recorded
+    assert stored() == expected
+    assert PlanRun.objects.latest("finished_at").operations_moved == len(plan.moved_operations) > 0
+
+
 def test_the_portable_read_reads_what_the_postgresql_read_reads(varied_queue):
     # given a planned queue
     production_replan(now=timezone.now() + timedelta(hours=3))
