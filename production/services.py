@@ -33,7 +33,6 @@ from production import signals
 from production.allocation import Demand, allocate
 from production.models import MaterialRequirement, Operation, PlanRun, ProductionOrder, WorkCenter
 from production.scheduling import (
-    ShiftCalendar,
     earliest_instant,
     from_us,
     laid_out,
@@ -41,7 +40,7 @@ from production.scheduling import (
     to_us,
 )
 from production.scheduling.calendar import US_PER_MINUTE
-from production.selectors import LOAD_CACHE_KEY, factory_tz, operation_start_refusal
+from production.selectors import LOAD_CACHE_KEY, calendar_of, operation_start_refusal
 
 Status = ProductionOrder.Status
 logger = logging.getLogger(__name__)
@@ -604,17 +603,13 @@ def replan_schedule(*, now: datetime) -> Plan:
 
 
 def _replan_schedule(now: datetime) -> Plan:
-    centers = list(WorkCenter.objects.values_list("pk", "capacity", "shift_start", "minutes_per_day"))
+    centers = list(WorkCenter.objects.only("capacity", "shift_start", "minutes_per_day"))
     queue = _replan_read()
     rows = [row for po_id, _ in queue.orders for row in queue.operations.get(po_id, ())]
-    tz = factory_tz()
     now_us = to_us(now)
-    windows = laid_out(
-        {pk: ShiftCalendar(tz=tz, shift_start=start, minutes_per_day=minutes) for pk, _, start, minutes in centers},
-        earliest_instant(now_us, rows),
-    )
+    windows = laid_out({wc.pk: calendar_of(wc) for wc in centers}, earliest_instant(now_us, rows))
     starts, ends = place_operations(
-        rows, windows=windows, capacities={pk: capacity for pk, capacity, _, _ in centers}, now=now_us
+        rows, windows=windows, capacities={wc.pk: wc.capacity for wc in centers}, now=now_us
     )
     operations = [(row[0], start, end) for row, start, end in zip(rows, starts, ends, strict=True)]
     planned = queue.planned
