@@ -213,13 +213,13 @@ def main(profile: bool = False) -> dict:
             out.write(stats.getvalue())
             out.write("----- statements (client-side seconds) -----\n")
             for query in queries.captured_queries:
-                out.write(f"{query['time']:>8}  {query['sql'][:160]}\n")
+                out.write(f"{query['time']:>8}  {' '.join(query['sql'].split())[:160]}\n")
             out.write("----- EXPLAIN ANALYZE of the reads -----\n")
             with connection.cursor() as cursor:
                 for query in queries.captured_queries:
                     if query["sql"].lstrip().upper().startswith("SELECT"):
                         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-                        out.write(query["sql"][:160] + "\n")
+                        out.write(" ".join(query["sql"].split())[:160] + "\n")
                         out.write("\n".join(row[0] for row in cursor.fetchall()) + "\n\n")
         ProductionOrder.objects.filter(pk=middle).update(priority=0)
         production_replan(now=NOW)
