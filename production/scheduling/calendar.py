@@ -83,7 +83,7 @@ class WorkingWindows:
     is no longer open to an instant of the next day, which waits for that day's window.
     """
 
-    DAYS_PER_EXTENSION = 64
+    FIRST_DAYS = 7  # a week at first (a ship-date estimate needs a few days), then twice as many each time
 
     def __init__(self, calendar: ShiftCalendar, first: int) -> None:
         if not calendar.workdays:
@@ -94,12 +94,15 @@ class WorkingWindows:
         self.midnights: list[int] = []  # the end of each window's local day
         self._day = from_us(first).astimezone(calendar.tz).date()
         self.first = to_us(datetime.combine(self._day, time(0, 0), tzinfo=calendar.tz))
+        self._days = 0
         self.extend()
 
     def extend(self) -> None:
-        """Lay out the windows of the next DAYS_PER_EXTENSION days."""
+        """Lay out the windows of as many days again as are laid out (FIRST_DAYS the first time)."""
         cal = self.calendar
-        for _ in range(self.DAYS_PER_EXTENSION):
+        more = self._days or self.FIRST_DAYS
+        self._days += more
+        for _ in range(more):
             day, self._day = self._day, self._day + timedelta(days=1)
             if day.weekday() in cal.workdays:
                 start, end = _window(cal, day)
