@@ -12,19 +12,28 @@ planned and open. The plan starts from a first replan of the lot (every operatio
   (the raised order's, and those of every order it overtook).
 - baseline, full rewrite: the competent simple alternative, the same read and the same scheduler
   (production.services.replan_schedule), then every operation's planned times and every order's
-  planned finish written, as if nothing were compared: in one UPDATE from arrays per table, as
-  production_replan writes (full_rewrite_baseline), and with Django's bulk_update in batches of
-  500 (full_rewrite_bulk_update, what production_replan itself used before).
+  planned finish written, as if nothing were compared: as production_replan writes, in one
+  statement with an UPDATE from arrays per table and the PlanRun (full_rewrite_baseline), and with
+  Django's bulk_update in batches of 500 (full_rewrite_bulk_update, what production_replan used
+  before its UPDATE from arrays).
 
 Every plan is made from the same `now` (the start of the run): a plan made later would move every
 operation that could start within a shift, the time having moved on.
 
 Rows written: operations and production orders updated, plus the PlanRun row (ours). Each case
 runs RUNS times; times are medians. Prints JSON.
+
+`--profile`: instead of the figures, where production_replan's time goes at the largest size, on
+stderr: cProfile of an unchanged re-plan and of one after a priority change (top functions by own
+time), each statement's time as the client saw it, and PostgreSQL's EXPLAIN ANALYZE of its reads.
 """
 
+import cProfile
+import io
 import json
+import pstats
 import statistics
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -36,7 +45,7 @@ SIZES = (200, 2000)
 RUNS = 5
 
 
-def main() -> dict:
+def main(profile: bool = False) -> dict:
     setup_django()
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
@@ -48,6 +57,7 @@ def main() -> dict:
     from orders.services import order_place, order_release
     from production import services as production_services
     from production.models import Operation, PlanRun, ProductionOrder
+    from production.scheduling import from_us
 
     production_replan = production_services.production_replan
 
@@ -118,31 +128,32 @@ def main() -> dict:
             )
 
     def full_rewrite() -> int:
-        """The baseline: production_replan's read and scheduler, then every row written (one UPDATE
-        from arrays per table, as production_replan writes the moved ones)."""
-        operations, orders = production_services.replan_schedule(now=NOW)
-        with transaction.atomic():
-            production_services._plan_times_write(
-                [(op_id, start, end) for op_id, start, end, _ in operations],
-                [(po_id, finish) for po_id, finish, _ in orders],
-            )
-        return len(operations) + len(orders)
+        """The baseline: production_replan's read and scheduler, then every row written, as
+        production_replan writes the moved ones (one statement: an UPDATE from arrays per table,
+        and the PlanRun)."""
+        plan = production_services.replan_schedule(now=NOW)
+        run = PlanRun(started_at=timezone.now(), orders=len(plan.orders), operations=len(plan.operations),
+                      operations_moved=len(plan.operations))  # fmt: skip
+        production_services._plan_times_write(operations=plan.operations, orders=plan.orders, run=run)
+        return len(plan.operations) + len(plan.orders) + 1
 
     def full_rewrite_orm() -> int:
         """The same, written with Django's bulk_update in batches of 500 (CASE WHEN per batch)."""
-        operations, orders = production_services.replan_schedule(now=NOW)
+        plan = production_services.replan_schedule(now=NOW)
         with transaction.atomic():
             Operation.objects.bulk_update(
-                [Operation(pk=op_id, planned_start=start, planned_end=end) for op_id, start, end, _ in operations],
+                [Operation(pk=pk, planned_start=from_us(start), planned_end=from_us(end))
+                 for pk, start, end in plan.operations],
                 ["planned_start", "planned_end"],
                 batch_size=500,
-            )
+            )  # fmt: skip
             ProductionOrder.objects.bulk_update(
-                [ProductionOrder(pk=po_id, planned_finish=finish) for po_id, finish, _ in orders],
+                [ProductionOrder(pk=pk, planned_finish=None if finish is None else from_us(finish))
+                 for pk, finish in plan.orders],
                 ["planned_finish"],
                 batch_size=500,
-            )
-        return len(operations) + len(orders)
+            )  # fmt: skip
+        return len(plan.operations) + len(plan.orders)
 
     def finishes() -> dict[int, Any]:
         return dict(
@@ -183,8 +194,38 @@ def main() -> dict:
             figures["statements"] = int(statistics.median(statements))
         return figures
 
+    def profiled(middle: int) -> None:
+        """cProfile, statement times and EXPLAIN ANALYZE of production_replan, unchanged and after
+        a priority change, on stderr."""
+        out = sys.stderr
+        for case, priority in (("unchanged", 0), ("one priority changed", 1)):
+            ProductionOrder.objects.filter(pk=middle).update(priority=0)
+            production_replan(now=NOW)
+            ProductionOrder.objects.filter(pk=middle).update(priority=priority)
+            profiler = cProfile.Profile()
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.perf_counter()
+                profiler.runcall(production_replan, now=NOW)
+                seconds = time.perf_counter() - t0
+            out.write(f"\n===== {case}: {seconds:.3f} s under cProfile =====\n")
+            stats = io.StringIO()
+            pstats.Stats(profiler, stream=stats).sort_stats("tottime").print_stats(25)
+            out.write(stats.getvalue())
+            out.write("----- statements (client-side seconds) -----\n")
+            for query in queries.captured_queries:
+                out.write(f"{query['time']:>8}  {' '.join(query['sql'].split())[:160]}\n")
+            out.write("----- EXPLAIN ANALYZE of the reads -----\n")
+            with connection.cursor() as cursor:
+                for query in queries.captured_queries:
+                    if query["sql"].lstrip().upper().startswith("SELECT"):
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                        out.write(" ".join(query["sql"].split())[:160] + "\n")
+                        out.write("\n".join(row[0] for row in cursor.fetchall()) + "\n\n")
+        ProductionOrder.objects.filter(pk=middle).update(priority=0)
+        production_replan(now=NOW)
+
     results: dict[str, Any] = {"benchmark": "replan", "now": NOW.isoformat(), "sizes": {}}
-    for size in SIZES:
+    for size in SIZES if not profile else SIZES[-1:]:
         grow_to(size)
         production_replan(now=NOW)  # the first plan: every operation gets its times
         queue = list(
@@ -194,6 +235,9 @@ def main() -> dict:
         )
         middle = queue[len(queue) // 2]
         operations = Operation.objects.filter(production_order__status__in=ProductionOrder.OPEN_STATUSES).count()
+        if profile:
+            profiled(middle)
+            continue
 
         def nothing(i: int, middle: int = middle) -> None:
             ProductionOrder.objects.filter(pk=middle).update(priority=0)
@@ -224,4 +268,4 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(), indent=2))
+    print(json.dumps(main(profile="--profile" in sys.argv[1:]), indent=2))

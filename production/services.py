@@ -5,12 +5,16 @@ Production may not import orders (dependencies point orders -> production -> inv
 order-line ids and plain snapshots, and tells orders what happened through production.signals.
 """
 
+import gc
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +32,14 @@ from outbox.services import outbox_enqueue
 from production import signals
 from production.allocation import Demand, allocate
 from production.models import MaterialRequirement, Operation, PlanRun, ProductionOrder, WorkCenter
-from production.scheduling import Job, Op, schedule_forward
+from production.scheduling import (
+    earliest_instant,
+    from_us,
+    laid_out,
+    place_operations,
+    to_us,
+)
+from production.scheduling.calendar import US_PER_MINUTE
 from production.selectors import LOAD_CACHE_KEY, calendar_of, operation_start_refusal
 
 Status = ProductionOrder.Status
@@ -430,97 +441,248 @@ def production_orders_cancel(*, order_line_ids: Iterable[int]) -> int:
     return len(pos)
 
 
-def _replan_read() -> tuple[list[tuple[int, Any]], list[Job], dict[int, tuple[Any, Any]]]:
-    """The open production orders in planning order (id, planned finish), their scheduler jobs and
-    each operation's current planned (start, end): three flat reads, no model instances."""
-    pos = list(
-        ProductionOrder.objects.filter(status__in=ProductionOrder.OPEN_STATUSES)
+# An operation as the scheduler reads it (production.scheduling.OpRow, with integer ids).
+QueueRow = tuple[int, int, int, str, int | None, int | None, Sequence[int]]
+
+
+@dataclass
+class Queue:
+    """The open queue as the scheduler reads it: production orders in planning order with their
+    stored planned finish, and their operations, each production order's in routing order, as
+    the scheduler's rows (production.scheduling.OpRow) with their stored planned start and end.
+    Instants are microseconds since the epoch."""
+
+    orders: list[tuple[int, int | None]] = field(default_factory=list)
+    operations: dict[int, list[QueueRow]] = field(default_factory=dict)
+    planned: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
+
+
+# The open queue, read for the scheduler on PostgreSQL: every instant as whole microseconds since
+# the epoch (EXTRACT gives numeric, so exactly), every duration as microseconds. The operations and
+# links are found from the open orders' ids through their indexes (production_order_id; the links'
+# unique (from, to), index-only), not by joining whole tables: an ARRAY(...) of ids leaves the
+# planner no row count to prefer a scan by, so the read costs the same however many done orders
+# the tables keep (a hash join scanned all of them: 55 and 65 ms instead of 26 and 19 at 18,000).
+OPEN_ORDERS_SQL = """
+SELECT id, (EXTRACT(EPOCH FROM planned_finish) * 1000000)::bigint
+FROM production_productionorder WHERE status = ANY(%s)
+ORDER BY priority DESC, promised_date ASC NULLS LAST, created_at, id"""
+OPEN_OPERATIONS_SQL = """
+SELECT o.id, o.production_order_id, o.work_center_id, ((o.setup_minutes + o.run_minutes) * 60000000)::bigint,
+       o.status, (EXTRACT(EPOCH FROM o.started_at) * 1000000)::bigint,
+       (EXTRACT(EPOCH FROM o.finished_at) * 1000000)::bigint, (EXTRACT(EPOCH FROM o.planned_start) * 1000000)::bigint,
+       (EXTRACT(EPOCH FROM o.planned_end) * 1000000)::bigint
+FROM production_operation o WHERE o.production_order_id = ANY(ARRAY(
+    SELECT id FROM production_productionorder WHERE status = ANY(%s)
+)) ORDER BY o.production_order_id, o.sequence, o.id"""
+OPEN_PREDECESSORS_SQL = """
+SELECT t.from_operation_id, t.to_operation_id FROM production_operation_predecessors t
+WHERE t.from_operation_id = ANY(ARRAY(
+    SELECT o.id FROM production_operation o WHERE o.production_order_id = ANY(ARRAY(
+        SELECT id FROM production_productionorder WHERE status = ANY(%s)
+    ))
+))"""
+# A plan's moved rows and its PlanRun in one statement (atomic without a transaction): each table's
+# rows in one UPDATE from arrays of microseconds, and the runs older than PLAN_RUNS_KEPT_DAYS gone.
+# The arrays travel as comma-separated text, one parameter each: psycopg adapts a list element by
+# element in Python (35 ms for the 30,000 values of 10,000 moved operations, as profiled).
+PLAN_WRITE_SQL = """
+WITH expired AS (DELETE FROM production_planrun WHERE finished_at < %s),
+moved_operations AS (
+    UPDATE production_operation AS o
+    SET planned_start = TIMESTAMPTZ 'epoch' + v.s * INTERVAL '1 microsecond',
+        planned_end = TIMESTAMPTZ 'epoch' + v.e * INTERVAL '1 microsecond'
+    FROM unnest(
+        string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[]
+    ) AS v(id, s, e)
+    WHERE o.id = v.id
+),
+moved_orders AS (
+    UPDATE production_productionorder AS p SET planned_finish = TIMESTAMPTZ 'epoch' + v.f * INTERVAL '1 microsecond'
+    FROM unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ',', '')::bigint[]) AS v(id, f)
+    WHERE p.id = v.id
+)
+INSERT INTO production_planrun (started_at, finished_at, orders, operations, operations_moved)
+VALUES (%s, %s, %s, %s, %s) RETURNING id"""
+
+
+def _replan_read() -> Queue:
+    """The open queue in three flat reads, every instant and duration an integer: no model
+    instance, no datetime (on PostgreSQL the database converts; elsewhere, Python)."""
+    if connection.vendor != "postgresql":
+        return _replan_read_portable()
+    open_statuses = list(ProductionOrder.OPEN_STATUSES)
+    queue = Queue()
+    with connection.cursor() as cursor:
+        cursor.execute(OPEN_PREDECESSORS_SQL, [open_statuses])
+        before: dict[int, list[int]] = defaultdict(list)
+        for op_id, before_id in cursor.fetchall():
+            before[op_id].append(before_id)
+        cursor.execute(OPEN_ORDERS_SQL, [open_statuses])
+        queue.orders = cursor.fetchall()
+        cursor.execute(OPEN_OPERATIONS_SQL, [open_statuses])
+        rows = cursor.fetchall()
+    _queue_operations(queue, rows, before)
+    return queue
+
+
+def _replan_read_portable() -> Queue:
+    """_replan_read through the ORM, the instants converted in Python (SQLite, the demo's)."""
+    open_statuses = ProductionOrder.OPEN_STATUSES
+    before: dict[int, list[int]] = defaultdict(list)
+    for op_id, before_id in Operation.predecessors.through.objects.filter(
+        from_operation__production_order__status__in=open_statuses
+    ).values_list("from_operation_id", "to_operation_id"):
+        before[op_id].append(before_id)
+    us = _us_or_none
+    queue = Queue()
+    queue.orders = [
+        (pk, us(finish))
+        for pk, finish in ProductionOrder.objects.filter(status__in=open_statuses)
         .order_by("-priority", F("promised_date").asc(nulls_last=True), "created_at", "id")
         .values_list("pk", "planned_finish")
-    )
-    open_ops = Operation.objects.filter(production_order__status__in=ProductionOrder.OPEN_STATUSES)
-    predecessors: dict[int, list[int]] = defaultdict(list)
-    for op_id, before_id in Operation.predecessors.through.objects.filter(
-        from_operation__production_order__status__in=ProductionOrder.OPEN_STATUSES
-    ).values_list("from_operation_id", "to_operation_id"):
-        predecessors[op_id].append(before_id)
-    ops_of: dict[int, list[Op]] = defaultdict(list)
-    current: dict[int, tuple[Any, Any]] = {}
-    for row in open_ops.order_by("production_order_id", "sequence").values_list(
-        "pk", "production_order_id", "work_center_id", "setup_minutes", "run_minutes", "status",
-        "started_at", "finished_at", "planned_start", "planned_end",
-    ):  # fmt: skip
-        op_id, po_id, wc_id, setup, run, status, started_at, finished_at, planned_start, planned_end = row
-        ops_of[po_id].append(
-            Op(
-                id=op_id,
-                work_center=wc_id,
-                minutes=float(setup + run),
-                predecessors=tuple(predecessors.get(op_id, ())),
-                status=status,
-                started_at=started_at,
-                finished_at=finished_at,
-            )
+    ]
+    rows = [
+        (op_id, po_id, wc_id, int((setup + run) * US_PER_MINUTE), status, us(started), us(finished), us(ps), us(pe))
+        for op_id, po_id, wc_id, setup, run, status, started, finished, ps, pe in (
+            Operation.objects.filter(production_order__status__in=open_statuses)
+            .order_by("production_order_id", "sequence", "id")
+            .values_list("pk", "production_order_id", "work_center_id", "setup_minutes", "run_minutes", "status",
+                         "started_at", "finished_at", "planned_start", "planned_end")
         )
-        current[op_id] = (planned_start, planned_end)
-    return pos, [Job(id=po_id, ops=ops_of[po_id]) for po_id, _ in pos], current
+    ]  # fmt: skip
+    _queue_operations(queue, rows, before)
+    return queue
+
+
+def _us_or_none(moment: datetime | None) -> int | None:
+    return None if moment is None else to_us(moment)
+
+
+def _queue_operations(queue: Queue, rows: Iterable[Sequence[Any]], before: Mapping[int, list[int]]) -> None:
+    no_predecessors: tuple[int, ...] = ()
+    operations = queue.operations
+    for op_id, po_id, wc_id, duration, status, started, finished, planned_start, planned_end in rows:
+        ops = operations.get(po_id)
+        if ops is None:
+            ops = operations[po_id] = []
+        ops.append((op_id, wc_id, duration, status, started, finished, before.get(op_id, no_predecessors)))
+        queue.planned[op_id] = (planned_start, planned_end)
+
+
+@dataclass
+class Plan:
+    """The scheduler's plan of the open queue, unwritten: every operation's (id, start, end) and
+    every production order's (id, planned finish or None), with which of them moved from what is
+    stored. Instants are microseconds since the epoch."""
+
+    operations: list[tuple[int, int, int]]
+    orders: list[tuple[int, int | None]]
+    moved_operations: list[tuple[int, int, int]]
+    moved_orders: list[tuple[int, int | None]]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector while the queue's ~200,000 tuples and integers are
+    made (at 2,000 open orders): they hold no cycle, and a full collection they would trigger
+    walks every object of the process (60 to 90 ms of a 250 ms re-plan, as profiled)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def replan_schedule(*, now: datetime) -> Plan:
+    """Plan every open production order from `now` (production.scheduling.place_operations)."""
+    with _collector_paused():
+        return _replan_schedule(now)
+
+
+def _replan_schedule(now: datetime) -> Plan:
+    centers = list(WorkCenter.objects.only("capacity", "shift_start", "minutes_per_day"))
+    queue = _replan_read()
+    rows = [row for po_id, _ in queue.orders for row in queue.operations.get(po_id, ())]
+    now_us = to_us(now)
+    windows = laid_out({wc.pk: calendar_of(wc) for wc in centers}, earliest_instant(now_us, rows))
+    starts, ends = place_operations(
+        rows, windows=windows, capacities={wc.pk: wc.capacity for wc in centers}, now=now_us
+    )
+    operations = [(row[0], start, end) for row, start, end in zip(rows, starts, ends, strict=True)]
+    planned = queue.planned
+    moved_operations = [op for op in operations if planned[op[0]] != (op[1], op[2])]
+    orders: list[tuple[int, int | None]] = []
+    moved_orders: list[tuple[int, int | None]] = []
+    placed = iter(ends)
+    for po_id, stored_finish in queue.orders:
+        count = len(queue.operations.get(po_id, ()))
+        finish = max(islice(placed, count)) if count else None
+        orders.append((po_id, finish))
+        if finish != stored_finish:
+            moved_orders.append((po_id, finish))
+    return Plan(operations=operations, orders=orders, moved_operations=moved_operations, moved_orders=moved_orders)
 
 
 def _plan_times_write(
-    operations: Sequence[tuple[int, datetime, datetime]], orders: Sequence[tuple[int, datetime | None]]
+    *,
+    operations: Sequence[tuple[int, int, int]],
+    orders: Sequence[tuple[int, int | None]],
+    run: PlanRun,
 ) -> None:
-    """Write operations' planned (start, end) and production orders' planned finish, each table in
-    one UPDATE from arrays, however many rows (on PostgreSQL; elsewhere, the demo's SQLite, in
-    bulk_update's batches)."""
+    """Write operations' planned (start, end), production orders' planned finish and the PlanRun
+    record, and forget the runs older than PLAN_RUNS_KEPT_DAYS. On PostgreSQL one statement
+    (each table's rows in one UPDATE from arrays, atomic without a transaction); elsewhere, the
+    demo's SQLite, bulk_update's batches in a transaction."""
     if connection.vendor != "postgresql":
+        _plan_times_write_portable(operations=operations, orders=orders, run=run)
+        return
+    expired = run.started_at - timedelta(days=PLAN_RUNS_KEPT_DAYS)
+    run.finished_at = timezone.now()
+    op_ids, starts, ends = zip(*operations, strict=True) if operations else ((), (), ())
+    po_ids, finishes = zip(*orders, strict=True) if orders else ((), ())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PLAN_WRITE_SQL,
+            [expired, _csv(op_ids), _csv(starts), _csv(ends), _csv(po_ids), _csv(finishes),
+             run.started_at, run.finished_at, run.orders, run.operations, run.operations_moved],
+        )  # fmt: skip
+        run.pk = cursor.fetchone()[0]
+
+
+def _plan_times_write_portable(
+    *,
+    operations: Sequence[tuple[int, int, int]],
+    orders: Sequence[tuple[int, int | None]],
+    run: PlanRun,
+) -> None:
+    """_plan_times_write through the ORM, in a transaction (SQLite, the demo's)."""
+    with transaction.atomic():
         Operation.objects.bulk_update(
-            [Operation(pk=pk, planned_start=start, planned_end=end) for pk, start, end in operations],
+            [Operation(pk=pk, planned_start=from_us(s), planned_end=from_us(e)) for pk, s, e in operations],
             ["planned_start", "planned_end"],
             batch_size=500,
         )
         ProductionOrder.objects.bulk_update(
-            [ProductionOrder(pk=pk, planned_finish=finish) for pk, finish in orders], ["planned_finish"], batch_size=500
+            [ProductionOrder(pk=pk, planned_finish=_dt_or_none(finish)) for pk, finish in orders],
+            ["planned_finish"],
+            batch_size=500,
         )
-        return
-    with connection.cursor() as cursor:
-        if operations:
-            ids, starts, ends = zip(*operations, strict=True)
-            cursor.execute(
-                "UPDATE production_operation AS o SET planned_start = v.s, planned_end = v.e"
-                " FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(id, s, e) WHERE o.id = v.id",
-                [list(ids), list(starts), list(ends)],
-            )
-        if orders:
-            ids, finishes = zip(*orders, strict=True)
-            cursor.execute(
-                "UPDATE production_productionorder AS p SET planned_finish = v.f"
-                " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, f) WHERE p.id = v.id",
-                [list(ids), list(finishes)],
-            )
+        run.save()
+        PlanRun.objects.filter(finished_at__lt=run.started_at - timedelta(days=PLAN_RUNS_KEPT_DAYS)).delete()
 
 
-def replan_schedule(*, now: datetime) -> tuple[list[tuple[int, datetime, datetime, bool]], list[tuple[int, Any, bool]]]:
-    """The scheduler's plan of every open production order, unwritten: (operation id, start, end,
-    moved) and (production order id, planned finish, moved), moved if it differs from the stored."""
-    centers = {wc.pk: wc for wc in WorkCenter.objects.all()}
-    pos, jobs, current = _replan_read()
-    placed = schedule_forward(
-        jobs,
-        calendars={pk: calendar_of(wc) for pk, wc in centers.items()},
-        capacities={pk: wc.capacity for pk, wc in centers.items()},
-        now=now,
-    )
-    operations: list[tuple[int, datetime, datetime, bool]] = []
-    orders: list[tuple[int, Any, bool]] = []
-    for job, (po_id, planned_finish) in zip(jobs, pos, strict=True):
-        finish = None
-        for op in job.ops:
-            p = placed[op.id]
-            finish = p.end if finish is None else max(finish, p.end)
-            op_id = cast(int, op.id)
-            operations.append((op_id, p.start, p.end, current[op_id] != (p.start, p.end)))
-        orders.append((po_id, finish, planned_finish != finish))
-    return operations, orders
+def _csv(values: Sequence[int | None]) -> str:
+    """Integers as PLAN_WRITE_SQL's comma-separated arrays (None as an empty item: NULL)."""
+    if None in values:
+        return ",".join("" if v is None else str(v) for v in values)
+    return ",".join(map(str, values))
+
+
+def _dt_or_none(us: int | None) -> datetime | None:
+    return None if us is None else from_us(us)
 
 
 @retry_on_conflict
@@ -528,16 +690,16 @@ def production_replan(*, now: datetime | None = None) -> int:
     """Re-run the scheduler over every open production order and write only the operations whose
     planned times moved (in bulk); records the run (PlanRun). Returns the operations it moved."""
     started = timezone.now()
-    operations, orders = replan_schedule(now=now or started)
-    moved_ops = [(op_id, start, end) for op_id, start, end, moved in operations if moved]
-    with transaction.atomic():
-        _plan_times_write(moved_ops, [(po_id, finish) for po_id, finish, moved in orders if moved])
-        PlanRun.objects.create(
-            started_at=started, orders=len(orders), operations=len(operations), operations_moved=len(moved_ops)
-        )
-        PlanRun.objects.filter(finished_at__lt=started - timedelta(days=PLAN_RUNS_KEPT_DAYS)).delete()
+    plan = replan_schedule(now=now or started)
+    run = PlanRun(
+        started_at=started,
+        orders=len(plan.orders),
+        operations=len(plan.operations),
+        operations_moved=len(plan.moved_operations),
+    )
+    _plan_times_write(operations=plan.moved_operations, orders=plan.moved_orders, run=run)
     cache.delete(LOAD_CACHE_KEY)
-    return len(moved_ops)
+    return len(plan.moved_operations)
 
 
 # A production order's status as a refusal names it in a sentence.
