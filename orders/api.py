@@ -52,7 +52,8 @@ class OrderListCreateApi(ListAPIView):
             note=data.validated_data["note"],
             idempotency_key=key,
         )
-        order = selectors.order_get_for(request.user, number=order.number)
+        if not created:  # a retry: the order as it is now (a new one is answered as it was written)
+            order = selectors.order_get_for(request.user, number=order.number)
         return Response(OrderOutSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
