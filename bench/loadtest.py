@@ -5,8 +5,9 @@ server and database, in the same run. Prints JSON (docs/BENCHMARKS.md).
 Run: `scripts/with-services .venv/bin/python bench/loadtest.py` (make loadtest). Needs DATABASE_URL
 (PostgreSQL) and CELERY_BROKER_URL (Redis). Parameters (environment):
 
-- LOADTEST_SECONDS: how long each level's load lasts (default 20); the baselines run as long,
-  unless LOADTEST_BASELINE_SECONDS says otherwise (a long soak need not repeat them as long).
+- LOADTEST_SECONDS: how long each level's load lasts (default 20); the baselines and the
+  intake-only runs last as long, unless LOADTEST_BASELINE_SECONDS says otherwise (a long soak need
+  not repeat them as long).
 - LOADTEST_LEVELS: the concurrent customers, comma-separated (default 8,32,128).
 - WEB_CONCURRENCY: gunicorn's workers (default 3, config/gunicorn.py's default); the raw intake
   gets as many. CELERY_CONCURRENCY: the Celery worker's processes (default 2, as scripts/serve).

@@ -14,10 +14,10 @@ the same statements:
     DELETE the two outbox rows, in one statement (the product drops both once Redis took them)
 
 What it leaves out, so that it is a floor: authentication (the customer's id comes in the
-X-Customer header), throttling, reading the product's published version, configuring the spec (the snapshot is the one of LOADTEST_TEMPLATE_LINE,
-an order line the product wrote, copied as it is), the two tasks sent to Redis, and the order
-serialized back (it answers {"number"}). POST any path with the product's order body and an
-Idempotency-Key header; 201.
+X-Customer header), throttling, reading the product's published version, configuring the spec
+(the snapshot is the one of LOADTEST_TEMPLATE_LINE, an order line the product wrote, copied as it
+is), the two tasks sent to Redis, and the order serialized back (it answers {"number"}). POST any
+path with the product's order body and an Idempotency-Key header; 201.
 
     gunicorn -c config/gunicorn.py bench.raw_intake:app   (DATABASE_URL, LOADTEST_TEMPLATE_LINE)
 """
