@@ -77,8 +77,16 @@ UUID_EXAMPLE = "3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76"
 
 
 def _transition(
-    order: Order, to: str, *, kind: str, params: dict[str, Any] | None = None, code: str = "invalid_transition"
+    order: Order,
+    to: str,
+    *,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    code: str = "invalid_transition",
+    also: Sequence[str] = (),
 ) -> None:
+    """Move the order to `to` and record the event; `also` names fields the caller changed on the
+    order, saved in the same UPDATE."""
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition(
             _("An order that is %(status)s cannot become %(to)s.")
@@ -86,7 +94,7 @@ def _transition(
             code=code,
         )
     order.status = to
-    order.save(update_fields=["status", "updated_at"])
+    order.save(update_fields=["status", *also, "updated_at"])
     _notify([OrderEvent.objects.create(order=order, kind=kind, params=params or {})])
 
 
@@ -367,9 +375,8 @@ def _order_release(*, order_id: int) -> Order | None:
             if estimate and (promised is None or estimate > promised):
                 promised = estimate
         order.promised_date = promised
-        order.save(update_fields=["promised_date", "updated_at"])
         when = {"promised_date": promised.isoformat()} if promised else {}
-        _transition(order, S.CONFIRMED, kind="confirmed", params=when)
+        _transition(order, S.CONFIRMED, kind="confirmed", params=when, also=["promised_date"])
         if waiting:
             OrderEvent.objects.create(order=order, kind="awaiting_material")
         production.replan_request()
@@ -386,8 +393,7 @@ def order_hold(*, order_id: int, reason: str) -> Order | None:
             return order
         logger.warning("Order %s is on hold: %s", order.number, reason)
         order.hold_reason = reason[:2000]
-        order.save(update_fields=["hold_reason", "updated_at"])
-        _transition(order, S.ON_HOLD, kind="on_hold")
+        _transition(order, S.ON_HOLD, kind="on_hold", also=["hold_reason"])
     return order
 
 
@@ -400,8 +406,7 @@ def order_hold_release(*, order: Order, user: Any) -> Order:
         if order.status != S.ON_HOLD:
             raise InvalidTransition(_("Only an order on hold can be released again."), code="not_on_hold")
         order.hold_reason = ""
-        order.save(update_fields=["hold_reason", "updated_at"])
-        _transition(order, S.SUBMITTED, kind="released")
+        _transition(order, S.SUBMITTED, kind="released", also=["hold_reason"])
         _release_request(order.pk)
     return order
 

@@ -44,12 +44,12 @@ API_ORDER_GET_QUERIES = 3 + 4
 # Pinned: a one-line order whose material is in stock. Order lock and lines; item ids and lock;
 # production order lookup and insert; work centers and operations; item ids and requirements;
 # levels under that lock, earmarks, reserve UPDATE, ledger insert, requirements UPDATE; started
-# operations, status UPDATE; promised date, status, event; the re-plan request and the customer's
-# "confirmed" mail (outbox);
+# operations, status UPDATE; the order's promised date and status (one UPDATE), event; the re-plan
+# request and the customer's "confirmed" mail (outbox);
 # savepoints. (Item ids are looked up by SKU twice: constant, but redundant.)
-RELEASE_QUERIES = 24
+RELEASE_QUERIES = 23
 # Pinned: the same order when stock is short: no reservation writes, one "awaiting material" event.
-RELEASE_WAITING_QUERIES = 20
+RELEASE_WAITING_QUERIES = 19
 
 
 def synthetic_product(slug: str, bom_lines: int, *, prefix: str = "SYN", stock: str = "1000") -> None:
