@@ -5,8 +5,9 @@ server and database, in the same run. Prints JSON (docs/BENCHMARKS.md).
 Run: `scripts/with-services .venv/bin/python bench/loadtest.py` (make loadtest). Needs DATABASE_URL
 (PostgreSQL) and CELERY_BROKER_URL (Redis). Parameters (environment):
 
-- LOADTEST_SECONDS: how long each level's load lasts (default 20); the baselines run as long,
-  unless LOADTEST_BASELINE_SECONDS says otherwise (a long soak need not repeat them as long).
+- LOADTEST_SECONDS: how long each level's load lasts (default 20); the baselines and the
+  intake-only runs last as long, unless LOADTEST_BASELINE_SECONDS says otherwise (a long soak need
+  not repeat them as long).
 - LOADTEST_LEVELS: the concurrent customers, comma-separated (default 8,32,128).
 - WEB_CONCURRENCY: gunicorn's workers (default 3, config/gunicorn.py's default); the raw intake
   gets as many. CELERY_CONCURRENCY: the Celery worker's processes (default 2, as scripts/serve).
@@ -25,9 +26,18 @@ complete spec), POST /api/v1/orders/ with a new Idempotency-Key, GET the order. 
 alternate between the suit and the cabinet. Every answer must have its expected status: any other,
 or a failed connection, is an error (counted, the first few shown).
 
-After each level the orders it placed must be released (by the Celery worker: the production
-order created, the material reserved or the order waiting for it, i.e. the order no longer
-`submitted`): the script waits up to LOADTEST_DRAIN_SECONDS and reports how long they took.
+Then, at the same level and for as long as a baseline, the intake alone ("intake_only"): as many
+clients as the raw intake gets, each only POSTing /api/v1/orders/ with the complete spec and a new
+Idempotency-Key (its own account and token; suit and cabinet alternate), so that the raw intake's
+orders/s divided by these compares like with like (the journey makes 7 requests per order). The
+Celery worker is paused (SIGSTOP) while it runs, since the raw intake's orders are never released
+and the release work would otherwise share the machine with one intake and not the other; it is
+resumed at the end, and the release of those orders is then measured like a level's.
+
+After each level, and after its intake-only run, the orders it placed must be released (by the
+Celery worker: the production order created, the material reserved or the order waiting for it,
+i.e. the order no longer `submitted`): the script waits up to LOADTEST_DRAIN_SECONDS and reports
+how long they took.
 
 Baselines, after the levels (so that their orders do not share the worker with the product's), at
 each level for the same time: `GET /healthz` on the same gunicorn (a trivial JSON view, through the
@@ -173,6 +183,20 @@ async def customer(
         if order is not None:
             rec.orders.append(order["number"])
             await rec.call(session, "order_get", "GET", f"{api}/orders/{order['number']}/", 200, headers=auth)
+
+
+async def intake_customer(
+    session: aiohttp.ClientSession, rec: Recorder, base: str, token: str, slug: str, deadline: float
+) -> None:
+    """The product's intake alone, as the raw intake is driven: POST /api/v1/orders/ with the
+    complete spec and a new Idempotency-Key, again and again until the deadline."""
+    auth = {"Authorization": f"Token {token}"}
+    body = {"lines": [{"product": slug, "spec": JOURNEYS[slug][1], "quantity": 1}], "note": ""}
+    while time.monotonic() < deadline:
+        order = await rec.call(session, "order", "POST", f"{base}/api/v1/orders/", 201, json=body,
+                               headers={**auth, "Idempotency-Key": str(uuid.uuid4())})  # fmt: skip
+        if order is not None:
+            rec.orders.append(order["number"])
 
 
 async def probe(session: aiohttp.ClientSession, rec: Recorder, url: str, deadline: float) -> None:
@@ -348,6 +372,7 @@ def main() -> dict[str, Any]:
             stack.enter_context(process("raw", [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "--pythonpath",
                                                 "bench", "raw_intake:app"], raw_env, logs)),
         ]  # fmt: skip
+        worker = procs[0]
         base = f"http://127.0.0.1:{web_port}"
         wait_for(f"{base}/healthz", procs, logs)
         slugs = list(JOURNEYS)
@@ -362,6 +387,22 @@ def main() -> dict[str, Any]:
             figures["release"] = released_after(rec.orders)
             results["levels"][str(level)] = {"product": figures}
             sys.stderr.write(f"loadtest: {level} customers: {figures['requests_per_s']} req/s\n")
+
+            def orderer(session: Any, rec: Recorder, i: int, deadline: float) -> Any:
+                return intake_customer(session, rec, base, tokens[i][1], slugs[i % len(slugs)], deadline)
+
+            # The raw intake's orders are never released; these are, once the run is over: the
+            # worker is paused meanwhile, so both intakes meet the same machine.
+            os.killpg(worker.pid, signal.SIGSTOP)
+            try:
+                rec, seconds = asyncio.run(drive(orderer, level, BASELINE_SECONDS))
+            finally:
+                os.killpg(worker.pid, signal.SIGCONT)
+            figures = rec.report(seconds)
+            figures["worker_paused"] = True
+            figures["release"] = released_after(rec.orders)
+            results["levels"][str(level)]["intake_only"] = figures
+            sys.stderr.write(f"loadtest: {level} customers, intake only: {figures['orders_per_s']} orders/s\n")
 
         for level in LEVELS:
 
@@ -379,6 +420,8 @@ def main() -> dict[str, Any]:
             row["baseline_raw_intake"] = intake.report(intake_s)
             ours, floor, probe_ = row["product"], row["baseline_raw_intake"], row["baseline_healthz"]
             order_p50 = ours["latency"].get("order", {}).get("p50_ms")
+            intake = row["intake_only"]
+            intake_p50 = intake["latency"].get("order", {}).get("p50_ms")
             row["ratios"] = {
                 "healthz_requests_per_s_to_ours": round(probe_["requests_per_s"] / ours["requests_per_s"], 1),
                 "raw_intake_orders_per_s_to_ours": round(floor["orders_per_s"] / ours["orders_per_s"], 1)
@@ -390,16 +433,23 @@ def main() -> dict[str, Any]:
                 "order_p50_to_healthz_p50": round(order_p50 / probe_["latency"]["healthz"]["p50_ms"], 1)
                 if order_p50
                 else None,
+                # like with like: the same concurrency, each client only placing orders
+                "raw_intake_orders_per_s_to_intake_only": round(floor["orders_per_s"] / intake["orders_per_s"], 2)
+                if intake["orders_per_s"]
+                else None,
+                "intake_only_order_p50_to_raw_intake_p50": round(
+                    intake_p50 / floor["latency"]["raw_intake"]["p50_ms"], 2
+                )
+                if intake_p50
+                else None,
             }
             sys.stderr.write(f"loadtest: baselines at {level}\n")
     if not any(row[part]["errors"] for row in results["levels"].values() for part in row if part != "ratios"):
         shutil.rmtree(logs, ignore_errors=True)
     else:
         sys.stderr.write(f"loadtest: errors; the servers' logs are in {logs}\n")
-    results["errors"] = sum(
-        row[part]["errors"] for row in results["levels"].values() for part in ("product", "baseline_healthz",
-                                                                               "baseline_raw_intake")
-    )  # fmt: skip
+    parts = ("product", "intake_only", "baseline_healthz", "baseline_raw_intake")
+    results["errors"] = sum(row[part]["errors"] for row in results["levels"].values() for part in parts)
     return results
 
 

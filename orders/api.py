@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import IsCustomer, IsPlannerOrStaff, is_staff
 from orders import selectors, services
-from orders.serializers import OrderInSerializer, OrderOutSerializer, OrderSummarySerializer
+from orders.serializers import OrderInSerializer, OrderOutSerializer, OrderSummarySerializer, order_out
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -52,8 +52,9 @@ class OrderListCreateApi(ListAPIView):
             note=data.validated_data["note"],
             idempotency_key=key,
         )
-        order = selectors.order_get_for(request.user, number=order.number)
-        return Response(OrderOutSerializer(order).data, status=status.HTTP_201_CREATED)
+        if not created:  # a retry: the order as it is now (a new one is answered as it was written)
+            order = selectors.order_get_for(request.user, number=order.number)
+        return Response(order_out(order), status=status.HTTP_201_CREATED)
 
 
 class OrderDetailApi(APIView):
@@ -63,7 +64,7 @@ class OrderDetailApi(APIView):
 
     @extend_schema(responses=OrderOutSerializer)
     def get(self, request: Request, number: str) -> Response:
-        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
+        return Response(order_out(selectors.order_get_for(request.user, number=number)))
 
 
 class OrderCancelApi(APIView):
@@ -80,7 +81,7 @@ class OrderCancelApi(APIView):
         if order.customer_id != request.user.pk and not is_staff(request.user):
             raise PermissionDenied(_("Only the customer who placed it and staff may cancel an order."))
         services.order_cancel(order=order, user=request.user)
-        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
+        return Response(order_out(selectors.order_get_for(request.user, number=number)))
 
 
 class OrderShipApi(APIView):
@@ -95,7 +96,7 @@ class OrderShipApi(APIView):
     def post(self, request: Request, number: str) -> Response:
         order = selectors.order_get_for(request.user, number=number)
         services.order_ship(order=order, user=request.user)
-        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
+        return Response(order_out(selectors.order_get_for(request.user, number=number)))
 
 
 class OrderHoldReleaseApi(APIView):
@@ -110,4 +111,4 @@ class OrderHoldReleaseApi(APIView):
     def post(self, request: Request, number: str) -> Response:
         order = selectors.order_get_for(request.user, number=number)
         services.order_hold_release(order=order, user=request.user)
-        return Response(OrderOutSerializer(selectors.order_get_for(request.user, number=number)).data)
+        return Response(order_out(selectors.order_get_for(request.user, number=number)))

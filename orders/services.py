@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -72,12 +72,21 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 # Before production starts (whether it has started is checked against the operations too).
 CANCELLABLE = (S.SUBMITTED, S.ON_HOLD, S.CONFIRMED)
+NUMBER_PREFIX = "C2B-"
 UUID_EXAMPLE = "3f2b8c1e-5d4a-4f6b-9a7c-2e1d0c9b8a76"
 
 
 def _transition(
-    order: Order, to: str, *, kind: str, params: dict[str, Any] | None = None, code: str = "invalid_transition"
+    order: Order,
+    to: str,
+    *,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    code: str = "invalid_transition",
+    also: Sequence[str] = (),
 ) -> None:
+    """Move the order to `to` and record the event; `also` names fields the caller changed on the
+    order, saved in the same UPDATE."""
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition(
             _("An order that is %(status)s cannot become %(to)s.")
@@ -85,13 +94,13 @@ def _transition(
             code=code,
         )
     order.status = to
-    order.save(update_fields=["status", "updated_at"])
+    order.save(update_fields=["status", *also, "updated_at"])
     _notify([OrderEvent.objects.create(order=order, kind=kind, params=params or {})])
 
 
 def _notify(events: Sequence[OrderEvent]) -> None:
     """E-mail the customer about the milestones among these events, after commit (the outbox)."""
-    outbox_enqueue_many(task=NOTIFY_TASK, args_list=[[e.pk] for e in events if e.kind in MILESTONE_SUBJECTS])
+    outbox_enqueue_many(messages=[(NOTIFY_TASK, [e.pk]) for e in events if e.kind in MILESTONE_SUBJECTS])
 
 
 def order_event_notify(*, event_id: int) -> bool:
@@ -176,18 +185,25 @@ def order_place(
     if idempotency_key is not None:
         idempotency_key = _valid_key(idempotency_key)
     digest = _digest(lines, note)
-    if idempotency_key:
-        replay = _replay(customer, idempotency_key, digest)
-        if replay is not None:
-            return replay, False
-    configured = _configure_lines(lines)
+    # A new key is the common case: it is not looked up first. Its INSERT, right after the order's,
+    # fails when the key was used before, and nothing of this attempt stays.
+    try:
+        configured = _configure_lines(lines)
+    except SpecInvalid:
+        replay = _replay(customer, idempotency_key, digest) if idempotency_key else None
+        if replay is None:
+            raise
+        return replay, False  # a retry answers its order, even if the spec no longer configures
     try:
         with transaction.atomic():
-            order = _order_create(customer=customer, configured=configured, note=note)
-            if idempotency_key:
-                IdempotencyKey.objects.create(user=customer, key=idempotency_key, request_digest=digest, order=order)
+            order, event = _order_create(
+                customer=customer, configured=configured, note=note, key=idempotency_key, digest=digest
+            )
+            # The "we have your order" mail and the release: one INSERT, one DELETE once sent.
+            outbox_enqueue_many(messages=[(NOTIFY_TASK, [event.pk]), (RELEASE_TASK, [order.pk])])
     except IntegrityError:
-        # A concurrent request with the same key won the race: answer with its order.
+        # The key was used before (a retry, or a concurrent request that won the race): answer
+        # with its order, or refuse if it was for another body.
         replay = _replay(customer, idempotency_key, digest) if idempotency_key else None
         if replay is None:
             raise
@@ -213,19 +229,24 @@ def _replay(customer: Any, key: str, digest: str) -> Order | None:
     return found.order
 
 
-def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str) -> Order:
-    total = sum((Decimal(c["result"]["price"]) * c["quantity"] for c in configured), Decimal("0"))
-    order = Order.objects.create(
-        number=f"tmp-{uuid.uuid4().hex[:16]}",
+def _order_create(
+    *, customer: Any, configured: list[dict[str, Any]], note: str, key: str | None, digest: str
+) -> tuple[Order, OrderEvent]:
+    """Write the order, its idempotency key, its lines and its "submitted" event, one statement
+    each. The order comes back as order_detail_queryset would load it (its lines and events in
+    place), so that answering with it reads nothing back. Raises IntegrityError when the key was
+    used before."""
+    order = Order(
         customer=customer,
         status=S.SUBMITTED,
         currency=configured[0]["result"]["currency"],
-        total=total,
+        total=sum((Decimal(c["result"]["price"]) * c["quantity"] for c in configured), Decimal("0")),
         note=note,
     )
-    order.number = f"C2B-{order.pk:06d}"
-    Order.objects.filter(pk=order.pk).update(number=order.number)
-    OrderLine.objects.bulk_create(
+    _order_insert(order)
+    if key:
+        IdempotencyKey.objects.create(user=customer, key=key, request_digest=digest, order=order)
+    lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             position=i + 1,
@@ -240,9 +261,55 @@ def _order_create(*, customer: Any, configured: list[dict[str, Any]], note: str)
         )
         for i, c in enumerate(configured)
     )
-    _notify([OrderEvent.objects.create(order=order, kind="submitted", params={"number": order.number})])
-    _release_request(order.pk)
-    return order
+    event = OrderEvent.objects.create(order=order, kind="submitted", params={"number": order.number})
+    for line in lines:
+        OrderLine.production_order.related.set_cached_value(line, None)  # released later
+    _prefetched(order, "lines", lines)
+    _prefetched(order, "events", [event])
+    return order, event
+
+
+def order_number(order_id: int) -> str:
+    """An order's number, from its id: C2B-000123."""
+    return f"{NUMBER_PREFIX}{order_id:06d}"
+
+
+def _order_insert(order: Order) -> None:
+    """INSERT the order with its number, which is made from its id. On PostgreSQL one statement
+    draws the id from the table's sequence and writes both; elsewhere (SQLite, the embedded
+    default) the number is set by an UPDATE after the INSERT."""
+    if connection.vendor != "postgresql":
+        order.number = f"tmp-{uuid.uuid4().hex[:16]}"
+        order.save(force_insert=True)
+        order.number = order_number(order.pk)
+        Order.objects.filter(pk=order.pk).update(number=order.number)
+        return
+    fields = [f for f in Order._meta.local_concrete_fields if f.attname not in ("id", "number")]
+    values = [f.get_db_prep_save(f.pre_save(order, add=True), connection) for f in fields]  # sets the timestamps
+    table, quote = Order._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    with connection.cursor() as cursor:
+        # lpad to 6 digits, and no further (lpad cuts a longer text): the same as order_number.
+        cursor.execute(
+            f"INSERT INTO {quote(table)} (id, number, {columns})"  # noqa: S608 (names from the model)
+            f" SELECT n.id, %s || lpad(n.id::text, greatest(6, length(n.id::text)), '0'),"
+            f" {', '.join(['%s'] * len(values))}"
+            f" FROM (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id) AS n RETURNING id, number",
+            [NUMBER_PREFIX, *values, table],
+        )
+        order.pk, order.number = cursor.fetchone()
+    order._state.adding = False
+    order._state.db = connection.alias
+
+
+def _prefetched(order: Order, relation: str, rows: Sequence[Any]) -> None:
+    """Put `rows` in place as the order's prefetched `relation` (what prefetch_related leaves),
+    so that reading order.<relation>.all() costs no query."""
+    rows_qs = getattr(order, relation).all()
+    rows_qs._result_cache = list(rows)
+    rows_qs._prefetch_done = True
+    cache: dict[str, Any] = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[relation] = rows_qs
 
 
 def _release_request(order_id: int) -> None:
@@ -308,9 +375,8 @@ def _order_release(*, order_id: int) -> Order | None:
             if estimate and (promised is None or estimate > promised):
                 promised = estimate
         order.promised_date = promised
-        order.save(update_fields=["promised_date", "updated_at"])
         when = {"promised_date": promised.isoformat()} if promised else {}
-        _transition(order, S.CONFIRMED, kind="confirmed", params=when)
+        _transition(order, S.CONFIRMED, kind="confirmed", params=when, also=["promised_date"])
         if waiting:
             OrderEvent.objects.create(order=order, kind="awaiting_material")
         production.replan_request()
@@ -327,8 +393,7 @@ def order_hold(*, order_id: int, reason: str) -> Order | None:
             return order
         logger.warning("Order %s is on hold: %s", order.number, reason)
         order.hold_reason = reason[:2000]
-        order.save(update_fields=["hold_reason", "updated_at"])
-        _transition(order, S.ON_HOLD, kind="on_hold")
+        _transition(order, S.ON_HOLD, kind="on_hold", also=["hold_reason"])
     return order
 
 
@@ -341,8 +406,7 @@ def order_hold_release(*, order: Order, user: Any) -> Order:
         if order.status != S.ON_HOLD:
             raise InvalidTransition(_("Only an order on hold can be released again."), code="not_on_hold")
         order.hold_reason = ""
-        order.save(update_fields=["hold_reason", "updated_at"])
-        _transition(order, S.SUBMITTED, kind="released")
+        _transition(order, S.SUBMITTED, kind="released", also=["hold_reason"])
         _release_request(order.pk)
     return order
 

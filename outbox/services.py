@@ -48,17 +48,13 @@ def outbox_enqueue(*, task: str, args: Sequence[Any] = (), coalesce_key: str | N
     transaction.on_commit(outbox_flush)
 
 
-def outbox_enqueue_many(*, task: str, args_list: Sequence[Sequence[Any]]) -> None:
-    """Send `task(*args)` for each args after the caller's transaction commits: one INSERT for all."""
-    if not args_list:
+def outbox_enqueue_many(*, messages: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Send each `(task, args)` after the caller's transaction commits: one INSERT for all of them,
+    and after the commit one DELETE for all that the broker took."""
+    if not messages:
         return
-    messages = Message.objects.bulk_create([Message(task=task, args=list(args)) for args in args_list])
-
-    def send_all() -> None:
-        for message in messages:
-            _send_committed(message)
-
-    transaction.on_commit(send_all)
+    rows = Message.objects.bulk_create([Message(task=task, args=list(args)) for task, args in messages])
+    transaction.on_commit(lambda: _send_committed(*rows))
 
 
 def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
@@ -92,17 +88,24 @@ def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
     return sent
 
 
-def _send_committed(message: Message) -> None:
-    """Send a plain message its transaction just committed, then drop its row: one query when
-    the broker takes it. If not, the row waits for the periodic flush. (A flush running at the same
-    moment may send it too; every task is idempotent.)"""
-    try:
-        _send(message)
-    except Exception as exc:  # noqa: BLE001 - a broker outage or a failing eager task: keep the row
-        logger.warning("Could not send task %s; it stays in the outbox: %s", message, exc)
+def _send_committed(*messages: Message) -> None:
+    """Send plain messages their transaction just committed, then drop the rows the broker took,
+    in one statement. A message the broker did not take waits for the periodic flush. (A flush
+    running at the same moment may send one too; every task is idempotent.)"""
+    sent = []
+    for message in messages:
+        try:
+            _send(message)
+        except Exception as exc:  # noqa: BLE001 - a broker outage or a failing eager task: keep the row
+            logger.warning("Could not send task %s; it stays in the outbox: %s", message, exc)
+            continue
+        sent.append(message.pk)
+    if not sent:
         return
-    with connection.cursor() as cursor:  # one statement (QuerySet.delete wraps it in a transaction)
-        cursor.execute(f"DELETE FROM {Message._meta.db_table} WHERE id = %s", [message.pk])  # noqa: S608
+    # One statement, without the transaction QuerySet.delete wraps around it.
+    placeholders = ", ".join(["%s"] * len(sent))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Message._meta.db_table} WHERE id IN ({placeholders})", sent)  # noqa: S608
 
 
 def _send(message: Message) -> None:

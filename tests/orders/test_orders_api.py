@@ -62,6 +62,23 @@ def test_the_same_key_with_another_body_is_refused_and_creates_nothing(customer_
     assert Order.objects.count() == 1
 
 
+def test_a_retry_answers_its_order_even_when_the_product_is_gone_since(customer_api):
+    from bom.models import Product
+
+    # given an order placed with a key, then the product taken off the catalog
+    key = str(uuid.uuid4())
+    first = place(customer_api, ("mtm-suit", suit_spec(), 1), key=key)
+    Product.objects.filter(slug="mtm-suit").update(is_active=False)
+    # when the customer retries with the same key: the same body, then another one
+    again = place(customer_api, ("mtm-suit", suit_spec(), 1), key=key)
+    other = place(customer_api, ("mtm-suit", suit_spec(), 2), key=key)
+    # then the retry answers the order placed, the other body is refused, and nothing is created
+    assert again.status_code == 201 and again.json()["number"] == first.json()["number"]
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert place(customer_api, ("mtm-suit", suit_spec(), 1)).status_code == 400  # a new key: no product
+    assert Order.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+
+
 def test_a_key_is_bound_to_the_user_who_sent_it(customer_api, other_api):
     key = str(uuid.uuid4())
     mine = place(customer_api, ("mtm-suit", suit_spec(), 1), key=key)
@@ -204,3 +221,32 @@ def test_a_planner_may_not_cancel_a_customers_order(customer_api, planner_api):
     number = place(customer_api, ("mtm-suit", suit_spec(), 1)).json()["number"]
     assert planner_api.post(f"/api/v1/orders/{number}/cancel/").status_code == 403
     assert Order.objects.get(number=number).status == "submitted"
+
+
+def test_the_answer_to_a_placement_is_the_order_as_a_read_of_it_answers(customer_api):
+    # when a customer places a two-line order
+    response = place(customer_api, ("mtm-suit", suit_spec(), 2), ("mtm-suit", suit_spec(lapel="peak"), 1), note="Hi")
+    # then the 201 answer (made from what was written) is what reading the order answers
+    assert response.status_code == 201, response.json()
+    placed = response.json()
+    assert placed == customer_api.get(f"/api/v1/orders/{placed['number']}/").json()
+    assert placed["status"] == "submitted" and [line["production_orders"] for line in placed["lines"]] == [[], []]
+    assert [e["kind"] for e in placed["events"]] == ["submitted"]
+
+
+def test_an_order_number_is_made_from_its_id_past_six_digits(customer_api):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM orders_order_id_seq")
+        (before,) = cursor.fetchone()
+        cursor.execute("SELECT setval('orders_order_id_seq', 1234566)")
+    try:
+        # when the next order's id has seven digits
+        number = place(customer_api, ("mtm-suit", suit_spec(), 1)).json()["number"]
+    finally:
+        with connection.cursor() as cursor:  # (a sequence is not rolled back with the test)
+            cursor.execute("SELECT setval('orders_order_id_seq', %s)", [before])
+    # then its number has them all, as the six-digit ones have theirs
+    assert number == "C2B-1234567"
+    assert Order.objects.get(number=number).pk == 1234567

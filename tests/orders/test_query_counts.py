@@ -11,30 +11,45 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from bom.selectors import engine_for, version_get_published
 from bom.services import version_create_from_definition, version_publish
+from config.celery import app as celery_app
 from inventory.services import item_ensure
 from orders.models import Order
 from orders.services import order_place, order_release
+from outbox.models import Message
 from production.models import ProductionOrder
 from production.selectors import estimate_ship_date
 from tests.factories import suit_spec
 
 pytestmark = pytest.mark.usefixtures("demo")
 
-# Pinned: idempotency lookup, product version, order insert + number, lines, event, key, the release
-# request and the customer's "we have your order" mail (outbox), savepoints.
-PLACEMENT_QUERIES = 11
+# Pinned: the product's version, savepoint; one INSERT per table written: the order (its number
+# made from its id in the same statement), the idempotency key (not looked up first: a key used
+# before fails this INSERT), the lines, the event, the outbox (the release and the customer's "we
+# have your order" mail); savepoint released. Once the broker
+# took both tasks after commit, one DELETE drops both outbox rows (AFTER_COMMIT_QUERIES).
+PLACEMENT_QUERIES = 8
+AFTER_COMMIT_QUERIES = 1
+# Pinned: the whole POST /api/v1/orders/ with an API token: the token and its user, the user's
+# other tokens (knox looks for expired ones), the customer's groups (the role), then the
+# placement. The answer is made from what the placement wrote: nothing is read back.
+API_PLACEMENT_QUERIES = 3 + PLACEMENT_QUERIES
+# Pinned: GET /api/v1/orders/{number}/ of an order placed and released: the three of the token
+# and role, the order, its lines (with version and production order), their operations, events.
+API_ORDER_GET_QUERIES = 3 + 4
 # Pinned: a one-line order whose material is in stock. Order lock and lines; item ids and lock;
 # production order lookup and insert; work centers and operations; item ids and requirements;
 # levels under that lock, earmarks, reserve UPDATE, ledger insert, requirements UPDATE; started
-# operations, status UPDATE; promised date, status, event; the re-plan request and the customer's
-# "confirmed" mail (outbox);
+# operations, status UPDATE; the order's promised date and status (one UPDATE), event; the re-plan
+# request and the customer's "confirmed" mail (outbox);
 # savepoints. (Item ids are looked up by SKU twice: constant, but redundant.)
-RELEASE_QUERIES = 24
+RELEASE_QUERIES = 23
 # Pinned: the same order when stock is short: no reservation writes, one "awaiting material" event.
-RELEASE_WAITING_QUERIES = 20
+RELEASE_WAITING_QUERIES = 19
 
 
 def synthetic_product(slug: str, bom_lines: int, *, prefix: str = "SYN", stock: str = "1000") -> None:
@@ -124,3 +139,75 @@ def test_a_release_that_must_wait_for_material_costs_the_same_for_10_and_300_bom
     )
     assert list(statuses) == ["awaiting_material", "awaiting_material"]
     assert small == large == RELEASE_WAITING_QUERIES
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
+    return client
+
+
+def post_order(client: APIClient, spec: dict):
+    body = {"lines": [{"product": "mtm-suit", "spec": spec, "quantity": 1}], "note": ""}
+    return client.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+
+
+def test_the_api_answers_a_placement_without_reading_the_order_back(customer):
+    # given a customer with an API token, and the suit's engine compiled (as in a warm worker)
+    client = token_client(customer)
+    engine_for(version_get_published(slug="mtm-suit"))
+    assert post_order(client, suit_spec()).status_code == 201  # the first call of a process warms caches
+    # when the customer places an order
+    with CaptureQueriesContext(connection) as ctx:
+        response = post_order(client, suit_spec())
+    # then the request costs the authentication and the placement's writes, and no read of the order
+    assert response.status_code == 201, response.json()
+    assert len(ctx.captured_queries) == API_PLACEMENT_QUERIES
+    assert not [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "orders_order')]
+
+
+@pytest.fixture
+def broker():
+    """Tasks go to the Redis broker of the test run (make test starts one), not run in-process."""
+    celery_app.conf.task_always_eager = False
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+        yield conn.default_channel.client
+        conn.default_channel.queue_purge("celery")
+    celery_app.conf.task_always_eager = True
+
+
+def test_after_commit_both_tasks_go_to_the_broker_and_one_delete_drops_their_rows(
+    customer, broker, django_capture_on_commit_callbacks
+):
+    # given the suit's engine compiled
+    engine_for(version_get_published(slug="mtm-suit"))
+    # when an order is placed and its transaction commits
+    with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
+        order, created = order_place(
+            customer=customer, lines=[{"product": "mtm-suit", "spec": suit_spec(), "quantity": 1}],
+            idempotency_key=str(uuid.uuid4()),
+        )  # fmt: skip
+        in_transaction = len(ctx.captured_queries)
+    # then the broker has the mail and the release, and one statement dropped both outbox rows
+    assert created
+    assert broker.llen("celery") == 2
+    after_commit = [q["sql"] for q in ctx.captured_queries[in_transaction:]]
+    assert len(after_commit) == AFTER_COMMIT_QUERIES and after_commit[0].startswith("DELETE FROM outbox_message")
+    assert not Message.objects.exists()
+    assert Order.objects.get(pk=order.pk).status == "submitted"  # released by a worker, not here
+
+
+def test_getting_an_order_costs_the_pinned_queries(customer, django_capture_on_commit_callbacks):
+    # given a placed and released suit, and the customer's API token
+    client = token_client(customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        number = post_order(client, suit_spec()).json()["number"]
+    assert Order.objects.get(number=number).status == "confirmed"
+    client.get(f"/api/v1/orders/{number}/")
+    # when the customer reads it
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/api/v1/orders/{number}/")
+    # then it costs the pinned queries
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) == API_ORDER_GET_QUERIES
