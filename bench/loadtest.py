@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from bench_browser import free_port, manage, server_env
+from server import free_port, manage, server_env
 
 SUIT: dict[str, Any] = {
     "fabric": "wool-navy", "jacket": "sb2", "lapel": "notch", "vents": "center", "lining": "navy",
