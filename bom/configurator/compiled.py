@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -55,6 +56,7 @@ from bom.configurator.atoms import (
 )
 from bom.configurator.budget import meter
 from bom.configurator.model import Option, Problem
+from bom.configurator.sat import Guarded, SatModel
 from bom.configurator.symbolic import (
     MISSING_BITS,
     NA,
@@ -328,13 +330,16 @@ class Model:
             clauses += own_clauses
             opaques += own_opaques
             self.rule_parts[rule.index] = (own_clauses, own_opaques)
+        self.condition_clauses: list[Clause] = []
         for i, option in enumerate(options):
             if option.when is None:
                 continue
             try:
                 applies = reader.condition(option.when)
-                clauses += with_literal(to_cnf(applies, rootmap), i, NA, rootmap)
-                clauses += with_literal(to_cnf(swap(applies, reader), rootmap), i, roots[i] & ~NA, rootmap)
+                own = with_literal(to_cnf(applies, rootmap), i, NA, rootmap)
+                own += with_literal(to_cnf(swap(applies, reader), rootmap), i, roots[i] & ~NA, rootmap)
+                clauses += own
+                self.condition_clauses += own
                 if reader.products:
                     self._warn_products(f"options[{option.index}].when", option.when)
             except (NotLinear, TooLarge) as exc:
@@ -363,7 +368,18 @@ class Model:
         lo = [0] * n
         hi = [len(g) - 1 if self.isnum[i] else 0 for i, g in enumerate(self.grid)]
         self.root: State | None = (dom, lo, hi) if self.network.start(dom, lo, hi) else None
-        self.pairs: dict[tuple[int, int], list[int] | None] = self._pair_table()
+        # A large model without number comparisons is searched by SAT (sat.py); the others keep
+        # the compiled search, and the pair table that answers their explanations' small questions.
+        self.sat = SatModel.build(self) if n >= SAT_MIN_OPTIONS else None
+        self._guarded: Guarded | None = None
+        self.pairs: dict[tuple[int, int], list[int] | None] = {} if self.sat is not None else self._pair_table()
+
+    @property
+    def guarded(self) -> Guarded:
+        """Each rule's clauses behind a selector of its own, on a SAT solver (built on first use)."""
+        if self._guarded is None:
+            self._guarded = Guarded(self)
+        return self._guarded
 
     def _pair_table(self) -> dict[tuple[int, int], list[int] | None]:
         """For each choice or boolean value: the values of every other such option that some
@@ -593,6 +609,8 @@ class Model:
         Variables are assigned in order; `prefer[v]` bits are tried first; a number is tried at
         the middle of its bounds first, or its lowest or highest (`numbers`: for all, or per
         variable; variable `first` is assigned before the others, so "low" finds its least value)."""
+        if self.sat is not None and network is None:
+            return self.sat.search(state, prefer, numbers)
         net = network or self.network
         n = self.n
         isnum = self.isnum
@@ -910,6 +928,8 @@ class Model:
 
         `pool` holds solutions found before (of any base): those consistent with `state` are used,
         and the new ones are added to it."""
+        if self.sat is not None:
+            return self.sat.supports(state, targets, pool)
         discrete = [t for t in targets if not self.isnum[t]]
         numbers = [t for t in targets if self.isnum[t]]
         if state is None:
@@ -1168,6 +1188,10 @@ class Model:
         key = self.options[t].key
         if opaques or self.isnum[t] or any(self.isnum[self.index[k]] for k in free):
             return [v for v in values if not self.rule_satisfiable(rule_index, {**fixed, key: v}, free)]
+        choices = self._free_bits(free)
+        if math.prod(len(bits) for _, bits in choices) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
+            # One solver call per value, not one check per combination of the free options.
+            return self.guarded.rule_refutes(rule_index, fixed, free, t, values)
         assign: dict[int, int] = {}
         numbers: dict[int, int] = {}
         for name, value in fixed.items():
@@ -1177,7 +1201,6 @@ class Model:
                 numbers[v] = self.grid_index[v][value]
             else:
                 assign[v] = self.bit_for(v, value)
-        choices = self._free_bits(free)
         out = []
         for value in values:
             assign[t] = self.bit_for(t, value)
@@ -1331,6 +1354,8 @@ def _string_literals(expression: Expression) -> set[str]:
 
 
 _CACHE_LIMIT = 50000
+_ENUMERATION_LIMIT = 64  # combinations of a rule's free options checked one by one; more: SAT
+SAT_MIN_OPTIONS = 0  # a model of at least this many options (without number comparisons) is searched by SAT
 _PAIR_VALUES_LIMIT = 1000
 
 
