@@ -39,6 +39,7 @@ from __future__ import annotations
 import ast
 import itertools
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -233,11 +234,16 @@ class Support:
 class Model:
     """One component compiled: variables, the network of all its constraints, the root state."""
 
-    def __init__(self, options: tuple[Option, ...], rules: tuple[Any, ...], *, limit: int = 20000) -> None:
+    def __init__(
+        self, options: tuple[Option, ...], rules: tuple[Any, ...], *, limit: int = 20000, tables: bool = True
+    ) -> None:
+        """`tables`: build the search backend and tables for configuring (False: a model asked once,
+        by `satisfiable`)."""
         self.options = options
         self.n = n = len(options)
         self.index = {o.key: i for i, o in enumerate(options)}
         self.isnum = [o.type == "number" for o in options]
+        self.numbers = [v for v in range(n) if self.isnum[v]]
         self.has_numbers = any(self.isnum)
         self.values: list[tuple[object, ...]] = []
         self.grid: list[tuple[Any, ...]] = []
@@ -370,9 +376,14 @@ class Model:
         self.root: State | None = (dom, lo, hi) if self.network.start(dom, lo, hi) else None
         # A large model without number comparisons is searched by SAT (sat.py); the others keep
         # the compiled search, and the pair table that answers their explanations' small questions.
-        self.sat = SatModel.build(self) if n >= SAT_MIN_OPTIONS else None
+        self.sat = SatModel.build(self) if tables and n >= SAT_MIN_OPTIONS else None
         self._guarded: Guarded | None = None
-        self.pairs: dict[tuple[int, int], list[int] | None] = {} if self.sat is not None else self._pair_table()
+        self.pairs: dict[tuple[int, int], list[int] | None] = self._pair_table() if tables and self.sat is None else {}
+
+    def satisfiable(self) -> bool:
+        """Whether some complete assignment satisfies every constraint (an unset text read as '')."""
+        state = self.state({})
+        return state is not None and self.search(state) is not None
 
     @property
     def guarded(self) -> Guarded:
@@ -484,7 +495,8 @@ class Model:
         self, values: Mapping[str, object], loose: Mapping[str, object] | None = None, network: Network | None = None
     ) -> State | None:
         """The root state with `values` fixed, and each `loose` value either kept or its option
-        inapplicable, propagated; None if that is refuted.
+        inapplicable, propagated (not on a SAT model: its solver propagates); None if that is
+        refuted.
 
         Raises Unencodable for a value the model cannot hold (a text that a rule reads)."""
         if self.root is None:
@@ -515,6 +527,8 @@ class Model:
             self._unset_texts(dom, {**values, **(loose or {})}, stack)
             if not all(dom):
                 return None
+        if self.sat is not None and network is None:
+            return dom, lo, hi  # the solver propagates, from these bits as its assumptions
         net = network or self.network
         if not net.propagate(dom, lo, hi, stack):
             return None
@@ -914,9 +928,8 @@ class Model:
     def consistent(self, sol: Sol, state: State) -> bool:
         sdom, slo = sol
         dom, lo, hi = state
-        for v in range(self.n):
-            if not sdom[v] & dom[v]:
-                return False
+        if not all(map(operator.and_, sdom, dom)):
+            return False
         if self.has_numbers:
             for v in range(self.n):
                 if self.isnum[v] and sdom[v] == PRESENT and not lo[v] <= slo[v] <= hi[v]:
@@ -1161,6 +1174,8 @@ class Model:
         else."""
         clauses, opaques = self.rule_parts[rule_index]
         if not opaques and not any(self.isnum[self.index[k]] for k in free):
+            if self._combinations(free) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
+                return self.guarded.rule_satisfiable(rule_index, fixed, free)
             return self._rule_clauses_hold_somewhere(clauses, fixed, free)
         key = (rule_index, tuple(sorted(fixed.items())))
         known = self._rule_cache.get(key)
@@ -1189,7 +1204,7 @@ class Model:
         if opaques or self.isnum[t] or any(self.isnum[self.index[k]] for k in free):
             return [v for v in values if not self.rule_satisfiable(rule_index, {**fixed, key: v}, free)]
         choices = self._free_bits(free)
-        if math.prod(len(bits) for _, bits in choices) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
+        if self._combinations(free) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
             # One solver call per value, not one check per combination of the free options.
             return self.guarded.rule_refutes(rule_index, fixed, free, t, values)
         assign: dict[int, int] = {}
@@ -1202,9 +1217,12 @@ class Model:
             else:
                 assign[v] = self.bit_for(v, value)
         out = []
+        budget = meter()
         for value in values:
             assign[t] = self.bit_for(t, value)
             for combination in itertools.product(*(bits for _, bits in choices)):
+                if budget is not None:
+                    budget.spend()  # one combination checked, one step
                 for (v, _), bit in zip(choices, combination, strict=True):
                     assign[v] = bit
                 if all(clause_holds_at(clause, assign, numbers) for clause in clauses):
@@ -1212,6 +1230,10 @@ class Model:
             else:
                 out.append(value)
         return out
+
+    def _combinations(self, free: list[str]) -> int:
+        """How many combinations of values the free options have (their own values, or empty)."""
+        return math.prod(len(bits) for _, bits in self._free_bits(free))
 
     def _free_bits(self, free: list[str]) -> list[tuple[int, list[int]]]:
         """For each free option, its values as single bits (its own values, or empty if optional)."""
@@ -1240,7 +1262,10 @@ class Model:
             else:
                 dom[v] = self.bit_for(v, value)
         choices = self._free_bits(free)
+        budget = meter()
         for combination in itertools.product(*(bits for _, bits in choices)):
+            if budget is not None:
+                budget.spend()  # one combination checked, one step
             for (v, _), bit in zip(choices, combination, strict=True):
                 dom[v] = bit
             if all(clause_holds(clause, dom, lo) for clause in clauses):
@@ -1254,7 +1279,10 @@ class Model:
             values = self.values[v][:1] if v in self.unset_text else self.values[v]
             choices.append(list(values) + ([None] if self.roots[v] & UNSET else []))
         env = dict(fixed)
+        budget = meter()
         for combination in itertools.product(*choices):
+            if budget is not None:
+                budget.spend()  # one combination checked, one step
             for name, value in zip(free, combination, strict=True):
                 if value is None:
                     env.pop(name, None)

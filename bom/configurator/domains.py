@@ -157,7 +157,10 @@ def own_base(
     read: every use pins or drops `key`). So it is when no condition reads `key` and leaving `key`
     out cannot let a refused default in (`unlocking`: the keys that might, None if unknown), since
     each default filled with `key` set stays feasible without it. `feasible`: whether `base` has a
-    valid completion (then so do its subsets: no search)."""
+    valid completion (then so do its subsets: no search). Without defaults in the component, the
+    values are always the same."""
+    if not component.defaults:
+        return base, True
     if (unlocking is None or key in unlocking) or component.whens_reading[key]:
         own = build_base(solver, component, given, exclude=key, known=base.values if feasible else None)
         same = len(own.values) == len(base.values) - 1 and all(
@@ -449,16 +452,17 @@ def minimal_conflict(
     everything = [o for o in component.options if o.key in base and o.key not in pinned]
     model = solver.model(component)
     assert model is not None
-    # Start from the fixed values nearest the pinned ones (sharing a rule or condition with them,
-    # then reached through one open option, then through any), the first set that still leaves
-    # no valid configuration; the deletion filter then makes it minimal.
-    # Start from the values that unit propagation needs to refute them, when it does; else from
-    # the fixed values nearest the pinned ones (sharing a rule or condition with them, then
-    # reached through one open option, then through any), the first set that still leaves no
-    # valid configuration. A typed text is always in: without it the text reads as '', which is
-    # not "any text". The deletion filter then makes the set minimal.
+    # Start from the values that unit propagation needs to refute them, when it does, or from the
+    # SAT solver's core under them as assumptions; else from the fixed values nearest the pinned
+    # ones (sharing a rule or condition with them, then reached through one open option, then
+    # through any), the first set that still leaves no valid configuration. A typed text is always
+    # in: without it the text reads as '', which is not "any text". The deletion filter (one
+    # feasibility question per value) then makes the set minimal.
+    values = {o.key: base[o.key] for o in everything}
     try:
-        core = model.refutation_core({o.key: base[o.key] for o in everything}, pinned)
+        core = model.refutation_core(values, pinned)
+        if core is None and model.sat is not None:
+            core = model.sat.core(values, pinned)  # the solver's core under these assumptions
     except Unencodable:
         core = None
     if core is not None:

@@ -15,7 +15,7 @@ from bom.configurator import svg
 from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.i18n import EN, speaking, tr
-from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem
+from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem, Rule
 from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
 from bom.configurator.schema import Definition, read_definition
 from bom.configurator.search import (
@@ -29,9 +29,9 @@ from bom.configurator.search import (
     chosen,
     component_domains,
     explain,
+    outcome,
     rule_holds,
 )
-from bom.expressions import ExpressionError, MissingValue
 
 AnySolver = Solver | compiled_domains.CompiledSolver
 
@@ -390,15 +390,16 @@ class CompiledProduct:
     ) -> bool:
         """Report the rules that the values given already break; whether there were any."""
         broken = False
+        env = base.env
         for rule in component.rules:
-            try:
-                holds = rule.expr.evaluate(base.env) is True
-            except MissingValue:
-                continue  # undecided yet, or reads an option that does not apply
-            except ExpressionError:
-                holds = False
-            if holds:
+            if rule.expr.names.isdisjoint(env):
+                # It reads no option with a value: it stops at the first it reads (missing), or it
+                # reads none and is the same everywhere, true (a product whose rule is false
+                # everywhere is not published).
                 continue
+            kind, value = outcome(rule.expr, env)
+            if kind == "missing" or value is True:
+                continue  # holds; or undecided yet, or reads an option that does not apply
             broken = True
             keys = [o.key for o in component.options if o.key in rule.expr.names and o.key in mine]
             for key in keys or [NON_FIELD]:
@@ -541,12 +542,13 @@ class CompiledProduct:
         return samples
 
     def _infeasible_rules(self) -> list[str]:
+        """The rules of a component without a valid configuration: a minimal set that contradict
+        each other (no rule of it can be left out), or all of its rules when that cannot be told."""
         solver = self._solver()
-        stuck: list[str] = []
         for component in self._components:
             if solver.solve(component, build_base(solver, component, {}).values) is None:
-                stuck += [r.key for r in component.rules]
-        return stuck
+                return [r.key for r in _contradicting(component, self._models.get(component.index))]
+        return []
 
     def _check_formulas(self, samples: list[dict[str, object]]) -> list[Problem]:
         problems: dict[str, Problem] = {}
@@ -563,6 +565,29 @@ class CompiledProduct:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _contradicting(component: Component, model: Model | None) -> list[Rule]:
+    """A minimal set of the component's rules that no configuration satisfies (the conditions
+    kept): from the SAT solver's core over rule selectors when the model is all clauses, else a
+    deletion filter that compiles the component without each rule in turn (up to
+    _CONTRADICTION_REBUILDS rules); else all of them."""
+    rules = list(component.rules)
+    if model is not None:
+        found = model.guarded.contradicting_rules()
+        if found is not None:
+            return [r for r in rules if r.index in found]
+    if len(rules) > _CONTRADICTION_REBUILDS:
+        return rules
+    keep = rules
+    for candidate in list(keep):
+        trial = [r for r in keep if r is not candidate]
+        if not Model(component.order, tuple(trial), tables=False).satisfiable():
+            keep = trial
+    return keep
+
+
+_CONTRADICTION_REBUILDS = 60
 
 
 def _deletion_filter(solver: Solver, component: Component, values: Mapping[str, object]) -> list[Option]:

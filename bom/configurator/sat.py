@@ -24,6 +24,8 @@ about what one propagation pass of the compiled search costs.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -61,7 +63,11 @@ class _Encoding:
                 top += 1
                 row[bit] = top
             self.lit.append(row)
-        self.top = top
+        self.top = self.bits = top
+        self.owner: list[tuple[int, int]] = [(-1, 0)] * (top + 1)  # literal -> (option, bit)
+        for v, row in enumerate(self.lit):
+            for bit, lit in row.items():
+                self.owner[lit] = (v, bit)
 
     def domains(self) -> list[list[int]]:
         """Exactly one bit of each option."""
@@ -145,10 +151,12 @@ class SatModel:
         dom = state[0]
         lit = self.encoding.lit
         out: list[int] = []
-        for v in range(model.n):
+        for v in itertools.compress(range(model.n), map(operator.ne, dom, rdom)):
             d = dom[v]
-            if d != rdom[v]:
-                row = lit[v]
+            row = lit[v]
+            if not d & (d - 1):
+                out.append(row[d])  # one bit left: assume it
+            else:
                 out.extend(-row[bit] for bit in _bits(rdom[v] & ~d))
         return out
 
@@ -159,12 +167,11 @@ class SatModel:
         _, lo, hi = state
         dom = [0] * model.n
         at = list(lo)
-        for v, row in enumerate(self.encoding.lit):
-            for bit, lit in row.items():
-                if found[lit - 1] > 0:
-                    dom[v] = bit
-                    break
-            if model.isnum[v] and dom[v] == PRESENT:
+        owner = self.encoding.owner
+        for v, bit in [owner[lit] for lit in found[: self.encoding.bits] if lit > 0]:
+            dom[v] = bit
+        for v in model.numbers:
+            if dom[v] == PRESENT:
                 mode = numbers if isinstance(numbers, str) else numbers.get(v, "mid")
                 at[v] = lo[v] if mode == "low" else hi[v] if mode == "high" else (lo[v] + hi[v]) // 2
         return dom, at
@@ -244,6 +251,10 @@ class SatModel:
                 return None
             for lit in lits:
                 owner[lit] = key
+        model = self.model
+        for v, mask in model.unset_text.items():  # an unset text that rules read is ''
+            if model.options[v].key not in values and model.options[v].key not in pinned:
+                fixed += [-encoding.lit[v][bit] for bit in _bits(model.roots[v] & ~mask)]
         if self._solve([*fixed, *owner]):
             return None
         return {owner[lit] for lit in self.solver.get_core() or () if lit in owner}
@@ -284,12 +295,8 @@ class Guarded:
             budget.spend(self.model.n)
         return bool(self.solver.solve(assumptions=assumptions))
 
-    def rule_refutes(
-        self, rule_index: int, fixed: Mapping[str, object], free: Iterable[str], t: int, values: list[object]
-    ) -> list[object]:
-        """The `values` of variable t for which the rule alone cannot hold with `fixed` kept, each
-        `free` option taking one of its own values or left empty when optional (conditions
-        ignored): one solver call per value."""
+    def _rule_assumptions(self, rule_index: int, fixed: Mapping[str, object], free: Iterable[str]) -> list[int]:
+        """The rule's selector, `fixed`, and each free option on its own values (or left empty)."""
         model = self.model
         lit = self.encoding.lit
         assumptions = [self.rule_selector[rule_index]]
@@ -300,6 +307,21 @@ class Guarded:
             v = model.index[key]
             allowed = model.unset_text.get(v, model.roots[v]) & ~NA
             assumptions += [-lit[v][bit] for bit in _bits(model.roots[v] & ~allowed)]
+        return assumptions
+
+    def rule_satisfiable(self, rule_index: int, fixed: Mapping[str, object], free: Iterable[str]) -> bool:
+        """Whether the rule alone holds for some values of `free` with `fixed` kept: one call."""
+        return self._solve(self._rule_assumptions(rule_index, fixed, free))
+
+    def rule_refutes(
+        self, rule_index: int, fixed: Mapping[str, object], free: Iterable[str], t: int, values: list[object]
+    ) -> list[object]:
+        """The `values` of variable t for which the rule alone cannot hold with `fixed` kept, each
+        `free` option taking one of its own values or left empty when optional (conditions
+        ignored): one solver call per value."""
+        model = self.model
+        lit = self.encoding.lit
+        assumptions = self._rule_assumptions(rule_index, fixed, free)
         out = []
         for value in values:
             own = lit[t][model.bit_for(t, value)]

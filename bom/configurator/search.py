@@ -35,7 +35,7 @@ from bom.configurator.budget import meter
 from bom.configurator.decimals import fmt
 from bom.configurator.i18n import tr
 from bom.configurator.model import ANY_TEXT, UNSET, Option, Rule
-from bom.expressions import ExpressionError, MissingValue
+from bom.expressions import Expression, ExpressionError, MissingValue
 
 Env = dict[str, Any]
 Check = Callable[[Env], bool]
@@ -51,6 +51,7 @@ class Component:
     free: bool  # no rule and no condition: every value is always possible
     rules_reading: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     whens_reading: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+    defaults: bool = True  # some option has a default (build_base may fill it)
 
 
 def build_components(options: list[Option], rules: list[Rule]) -> list[Component]:
@@ -65,9 +66,16 @@ def build_components(options: list[Option], rules: list[Rule]) -> list[Component
     by_key = {o.key: o for o in options}
     components = []
     groups = sorted(nx.connected_components(graph), key=lambda keys: min(by_key[k].index for k in keys))
+    group_of = {k: index for index, keys in enumerate(groups) for k in keys}
+    rules_of: list[list[Rule]] = [[] for _ in groups]
+    for rule in rules:
+        for name in rule.expr.names:  # a rule reads one component (its names are linked)
+            if name in group_of:
+                rules_of[group_of[name]].append(rule)
+                break
     for index, keys in enumerate(groups):
         members = tuple(sorted((by_key[k] for k in keys), key=lambda o: o.index))
-        own_rules = tuple(r for r in rules if r.expr.names & keys)
+        own_rules = tuple(rules_of[index])
         depends = nx.DiGraph()
         depends.add_nodes_from(keys)
         for option in members:
@@ -87,31 +95,73 @@ def build_components(options: list[Option], rules: list[Rule]) -> list[Component
                 rules=own_rules,
                 keys=frozenset(keys),
                 free=not own_rules and all(o.when is None for o in members),
-                rules_reading={k: tuple(r for r in own_rules if k in r.expr.names) for k in keys},
-                whens_reading={k: tuple(o for o in members if o.when is not None and k in o.when.names) for k in keys},
+                defaults=any(o.default is not None for o in members),
+                rules_reading=_reading(keys, own_rules, lambda r: r.expr.names),
+                whens_reading=_reading(
+                    keys,
+                    [o for o in members if o.when is not None],
+                    lambda o: o.when.names,  # type: ignore[union-attr]
+                ),
             )
         )
     return components
 
 
+def _reading(
+    keys: Iterable[str], items: Iterable[Any], names: Callable[[Any], frozenset[str]]
+) -> dict[str, tuple[Any, ...]]:
+    """For each key, the items (in their order) whose names include it."""
+    found: dict[str, list[Any]] = {k: [] for k in keys}
+    for item in items:
+        for name in names(item):
+            if name in found:
+                found[name].append(item)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+Outcome = tuple[str, object]  # ("true", bool): evaluated, and whether to True; ("missing", name); ("error", None)
+
+_ABSENT = ("absent",)
+_OUTCOMES: dict[tuple[Expression, tuple[object, ...]], Outcome] = {}
+_READS: dict[Expression, tuple[str, ...]] = {}
+_OUTCOMES_LIMIT = 200_000
+
+
+def outcome(expression: Expression, env: Mapping[str, object]) -> Outcome:
+    """How `expression` evaluates on `env`, remembered by the values of the options it reads (an
+    evaluation depends on nothing else): configure calls evaluate every rule and condition, most of
+    them on the same values as the call before."""
+    reads = _READS.get(expression)
+    if reads is None:
+        reads = _READS[expression] = tuple(sorted(expression.names))
+    key = (expression, tuple([env.get(name, _ABSENT) for name in reads]))
+    known = _OUTCOMES.get(key)
+    if known is not None:
+        return known
+    try:
+        found: Outcome = ("true", expression.evaluate(env) is True)
+    except MissingValue as exc:
+        found = ("missing", exc.name)
+    except ExpressionError:
+        found = ("error", None)
+    if len(_OUTCOMES) > _OUTCOMES_LIMIT:
+        _OUTCOMES.clear()
+    _OUTCOMES[key] = found
+    return found
+
+
 def rule_holds(rule: Rule, env: Mapping[str, object]) -> bool:
     """A rule holds when it evaluates true or reads an option without a value (does not apply)."""
-    try:
-        return rule.expr.evaluate(env) is True
-    except MissingValue:
-        return True
-    except ExpressionError:
-        return False
+    kind, value = outcome(rule.expr, env)
+    return value is True if kind == "true" else kind == "missing"
 
 
 def applies(option: Option, env: Mapping[str, object]) -> bool:
     """Whether the option applies once every option its condition reads is settled."""
     if option.when is None:
         return True
-    try:
-        return option.when.evaluate(env) is True
-    except ExpressionError:
-        return False
+    kind, value = outcome(option.when, env)
+    return kind == "true" and value is True
 
 
 @dataclass
@@ -260,13 +310,11 @@ class Base:
 def condition_status(option: Option, env: Mapping[str, object], status: Mapping[str, Status]) -> Status:
     if option.when is None:
         return True
-    try:
-        return option.when.evaluate(env) is True
-    except MissingValue as exc:
+    kind, value = outcome(option.when, env)
+    if kind == "missing":
         # An option that does not apply will never have a value: the condition is settled.
-        return False if status.get(exc.name) is False else None
-    except ExpressionError:
-        return False
+        return False if status.get(value) is False else None  # type: ignore[call-overload]
+    return kind == "true" and value is True
 
 
 class Searcher(Protocol):
