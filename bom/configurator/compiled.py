@@ -1383,7 +1383,7 @@ def _string_literals(expression: Expression) -> set[str]:
 
 _CACHE_LIMIT = 50000
 _ENUMERATION_LIMIT = 64  # combinations of a rule's free options checked one by one; more: SAT
-SAT_MIN_OPTIONS = 0  # a model of at least this many options (without number comparisons) is searched by SAT
+SAT_MIN_OPTIONS = 150  # a component of at least this many options (without number comparisons) is searched by SAT
 _PAIR_VALUES_LIMIT = 1000
 
 

@@ -222,10 +222,20 @@ class SatModel:
         for sol in sols:
             record(sol)
         lit = self.encoding.lit
+        calls = 0
         for t in targets:
             for bit in _bits(need[t] & ~found[t]):
                 if found[t] & bit:
                     continue
+                if any(model.holds_with(sol, t, bit) for sol in sols[-4:]):
+                    found[t] |= bit  # a model with this one value changed stays valid
+                    continue
+                if calls % 8 == 0:
+                    # Prefer the values no model has taken yet: the next models may prove several.
+                    self.solver.set_phases(
+                        [x for u in targets for b, x in lit[u].items() if b & need[u] and not b & found[u]]
+                    )
+                calls += 1
                 if self._solve([*base, lit[t][bit]]):
                     sol = self._decode(state)
                     sols.append(sol)
