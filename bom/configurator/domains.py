@@ -72,6 +72,22 @@ class CompiledSolver:
             del pool[: len(pool) - _POOL_LIMIT // 2]
         return pool
 
+    # The ComponentSolver interface (solver.py), on the compiled models.
+    def for_values(self, component: Component, values: Mapping[str, object]) -> CompiledSolver | Solver:
+        """Itself when the component's compiled model holds these values, else the reference."""
+        return self if not component.free and self.usable(component, values) else self.reference
+
+    def domains(
+        self, component: Component, given: Mapping[str, object], base: Base, applicable: list[str]
+    ) -> ComponentAnswer:
+        return component_domains(self, component, given, base, applicable)
+
+    def explain(self, component: Component, option: Option, value: object, base: Mapping[str, object]) -> str:
+        return explain(self, component, option, value, base)
+
+    def conflict(self, component: Component, values: Mapping[str, object]) -> list[Option]:
+        return minimal_conflict(self, component, {}, values)
+
     def usable(self, component: Component, values: Mapping[str, object]) -> bool:
         """Whether the compiled model can hold these values (see compiled.Model.bit_for)."""
         model = self.model(component)

@@ -10,10 +10,10 @@ from typing import Any
 import networkx as nx
 
 from bom.configurator import budget as search_budget
-from bom.configurator import domains as compiled_domains
 from bom.configurator import svg
 from bom.configurator.compiled import Model
 from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.domains import CompiledSolver
 from bom.configurator.i18n import EN, speaking, tr
 from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem, Rule
 from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
@@ -27,13 +27,10 @@ from bom.configurator.search import (
     build_base,
     build_components,
     chosen,
-    component_domains,
-    explain,
     outcome,
     rule_holds,
 )
-
-AnySolver = Solver | compiled_domains.CompiledSolver
+from bom.configurator.solver import ComponentSolver
 
 logger = logging.getLogger(__name__)
 
@@ -216,8 +213,8 @@ class CompiledProduct:
         exact and slow; the baseline of tests and benchmarks (unmetered)."""
         return self._configure(spec, strict, compiled=False, prefer=prefer)
 
-    def _solver(self, compiled: bool = True) -> AnySolver:
-        return compiled_domains.CompiledSolver(self._models) if compiled else Solver()
+    def _solver(self, compiled: bool = True) -> ComponentSolver:
+        return CompiledSolver(self._models) if compiled else Solver()
 
     def _configure(
         self, spec: Mapping[str, object], strict: bool, *, compiled: bool, prefer: str | None = None
@@ -240,21 +237,14 @@ class CompiledProduct:
         missing: list[str] = []
         for component in self._components:
             mine = {k: v for k, v in given.items() if k in component.keys}
-            solver: AnySolver = shared
-            fast = isinstance(shared, compiled_domains.CompiledSolver) and shared.usable(component, mine)
-            if isinstance(shared, compiled_domains.CompiledSolver) and not fast:
-                solver = shared.reference
+            solver = shared.for_values(component, mine)
             base = self._base_without_inapplicable(solver, component, mine, errors)
             keys = [
                 o.key
                 for o in component.options
                 if base.status[o.key] is True or (base.status[o.key] is None and o.key in base.values)
             ]
-            if fast and not component.free:
-                assert isinstance(solver, compiled_domains.CompiledSolver)
-                answer = compiled_domains.component_domains(solver, component, mine, base, keys)
-            else:
-                answer = component_domains(solver, component, mine, base, keys)  # type: ignore[arg-type]
+            answer = solver.domains(component, mine, base, keys)
             domains.update(answer.domains)
             applicable.update(keys)
             values.update(base.values)
@@ -302,7 +292,7 @@ class CompiledProduct:
         result["errors"] = self._ordered(errors)
         return result
 
-    def _conflicting_with(self, solver: AnySolver, spec: object, prefer: str) -> dict[str, object]:
+    def _conflicting_with(self, solver: ComponentSolver, spec: object, prefer: str) -> dict[str, object]:
         """The values of `spec` that conflict with its value of `prefer` (typed), a minimal set.
 
         None when the values of that option's component have a valid completion (values of other
@@ -366,7 +356,7 @@ class CompiledProduct:
         return given
 
     def _base_without_inapplicable(
-        self, solver: AnySolver, component: Component, mine: dict[str, object], errors: dict[str, list[str]]
+        self, solver: ComponentSolver, component: Component, mine: dict[str, object], errors: dict[str, list[str]]
     ) -> Base:
         """The component's base, after refusing the values of options that do not apply."""
         while True:
@@ -409,7 +399,7 @@ class CompiledProduct:
 
     def _conflict_errors(
         self,
-        solver: AnySolver,
+        solver: ComponentSolver,
         component: Component,
         mine: Mapping[str, object],
         answer: ComponentAnswer,
@@ -423,19 +413,12 @@ class CompiledProduct:
             value = mine[option.key]
             if value in answer.feasible[option.key]:
                 continue
-            own = answer.bases[option.key].values
-            if isinstance(solver, compiled_domains.CompiledSolver):
-                reason = compiled_domains.explain(solver, component, option, value, own)
-            else:
-                reason = explain(solver, component, option, value, own)
+            reason = solver.explain(component, option, value, answer.bases[option.key].values)
             errors.setdefault(option.key, []).append(reason)
             reported = True
         if not reported:
             # Every value is fine without the others: name a minimal set that cannot go together.
-            if isinstance(solver, compiled_domains.CompiledSolver):
-                keep = compiled_domains.minimal_conflict(solver, component, {}, answer.base.values)
-            else:
-                keep = _deletion_filter(solver, component, answer.base.values)
+            keep = solver.conflict(component, answer.base.values)
             message = (
                 tr("These choices cannot be combined: {chosen}.", chosen=chosen(keep, answer.base.values))
                 if keep
@@ -588,16 +571,6 @@ def _contradicting(component: Component, model: Model | None) -> list[Rule]:
 
 
 _CONTRADICTION_REBUILDS = 60
-
-
-def _deletion_filter(solver: Solver, component: Component, values: Mapping[str, object]) -> list[Option]:
-    """A minimal subset of `values` (in display order) that no valid configuration keeps."""
-    keep = [o for o in component.options if o.key in values]
-    for candidate in list(keep):
-        trial = [o for o in keep if o is not candidate]
-        if not solver.feasible(component, {o.key: values[o.key] for o in trial}):
-            keep = trial
-    return keep
 
 
 def _clean_value(option: Option, raw: object) -> tuple[object, list[str]]:

@@ -256,6 +256,27 @@ class Solver:
     def __init__(self) -> None:
         self._plans: dict[tuple[int, frozenset[str]], _Plan] = {}
 
+    # The ComponentSolver interface (solver.py), on the reference search.
+    def for_values(self, component: Component, values: Mapping[str, object]) -> Solver:
+        return self
+
+    def domains(
+        self, component: Component, given: Mapping[str, object], base: Base, applicable: list[str]
+    ) -> ComponentAnswer:
+        return component_domains(self, component, given, base, applicable)
+
+    def explain(self, component: Component, option: Option, value: object, base: Mapping[str, object]) -> str:
+        return explain(self, component, option, value, base)
+
+    def conflict(self, component: Component, values: Mapping[str, object]) -> list[Option]:
+        """A minimal subset of `values` (in display order) that no valid configuration keeps."""
+        keep = [o for o in component.options if o.key in values]
+        for candidate in list(keep):
+            trial = [o for o in keep if o is not candidate]
+            if not self.feasible(component, {o.key: values[o.key] for o in trial}):
+                keep = trial
+        return keep
+
     def solve(
         self,
         component: Component,
