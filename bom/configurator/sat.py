@@ -195,7 +195,7 @@ class SatModel:
     def supports(self, state: State | None, targets: list[int], pool: list[Sol]) -> Support:
         """Model.supports on the solver: a model proves all of its values at once; each value no
         model has taken yet is asked once (found: more values proven; not found: refuted)."""
-        from bom.configurator.compiled import Support
+        from bom.configurator.supports import Support
 
         model = self.model
         discrete = [t for t in targets if not model.isnum[t]]
