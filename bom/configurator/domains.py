@@ -292,7 +292,8 @@ def _own_support(
             if model.holds_with(solution, t, bit):
                 mask |= bit
             elif not model.refuted_locally(fixed, t, bit):
-                repaired = model.repair(solution, fixed, t, bit)
+                # On SAT a repair costs a whole call anyway: the supports below ask them together.
+                repaired = model.repair(solution, fixed, t, bit) if model.sat is None else None
                 if repaired is not None:
                     pool.append(repaired)
                     mask |= bit
@@ -330,14 +331,15 @@ def _with_dependents_dropped(
     """Add the values that are valid once the chosen options they make inapplicable are dropped
     (turning trousers off while pleats are chosen); each such option must then either not apply
     or keep its value, so nothing the customer chose is silently changed. `solution`, if given,
-    keeps all of `values`: a value is then first tried by repairing it."""
+    keeps all of `values`: a value is then first tried by repairing it (not on SAT, where the
+    supports' solver calls are as cheap as a repair)."""
     dependents = [o.key for o in component.whens_reading[option.key] if o.key in values]
     if not dependents:
         return support
     t = model.index[option.key]
     relaxed = {k: v for k, v in values.items() if k not in dependents and k != option.key}
     loose = {k: values[k] for k in dependents}
-    if solution is not None and not model.isnum[t]:
+    if solution is not None and not model.isnum[t] and model.sat is None:
         missing = model.root[0][t] & ~(NA | UNSET) & ~support.masks[t]  # type: ignore[index]
         fixed = model.fixed_state(relaxed)
         assert fixed is not None
@@ -429,7 +431,7 @@ def explain_all(
             if certain or not solver.feasible(component, {**fixed, option.key: value}):
                 reasons[value] = message
         pending = [v for v in pending if v not in reasons]
-    members = {o.key: o for o in component.options}
+    members = component.members
     for value in pending:
         reasons[value] = _explain_further(solver, component, option, value, base, members)
     return reasons

@@ -445,6 +445,8 @@ class CompiledProduct:
                     elif option.type == "boolean" and not option.required:
                         env[option.key] = False
             for rule in component.rules:
+                if rule.expr.names.isdisjoint(env):
+                    continue  # reads no option with a value: holds (see _rule_errors)
                 if not rule_holds(rule, env):
                     keys = [o.key for o in component.options if o.key in rule.expr.names and o.key in given]
                     keys = keys or [NON_FIELD]

@@ -52,6 +52,7 @@ class Component:
     rules_reading: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     whens_reading: dict[str, tuple[Option, ...]] = field(default_factory=dict)
     defaults: bool = True  # some option has a default (build_base may fill it)
+    members: dict[str, Option] = field(default_factory=dict)  # key -> option
 
 
 def build_components(options: list[Option], rules: list[Rule]) -> list[Component]:
@@ -96,6 +97,7 @@ def build_components(options: list[Option], rules: list[Rule]) -> list[Component
                 keys=frozenset(keys),
                 free=not own_rules and all(o.when is None for o in members),
                 defaults=any(o.default is not None for o in members),
+                members={o.key: o for o in members},
                 rules_reading=_reading(keys, own_rules, lambda r: r.expr.names),
                 whens_reading=_reading(
                     keys,
@@ -396,7 +398,7 @@ def chosen(options: Iterable[Option], values: Mapping[str, object]) -> str:
 
 def explain(solver: Solver, component: Component, option: Option, value: object, base: Mapping[str, object]) -> str:
     """Why option=value has no valid completion given `base`, naming the choices that rule it out."""
-    members = {o.key: o for o in component.options}
+    members = component.members
     for rule in component.rules_reading[option.key]:
         others = [members[k] for k in sorted(rule.expr.names - {option.key}, key=lambda k: members[k].index)]
         partial = {o.key: base[o.key] for o in others if o.key in base}
