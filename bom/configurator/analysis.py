@@ -36,13 +36,13 @@ from typing import Any
 
 from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.configurator.compiled import Model, Network, Opaque
+from bom.configurator.components import Component
 from bom.configurator.decimals import fmt
 from bom.configurator.domains import to_solution
 from bom.configurator.engine import CompiledProduct, compile_product
 from bom.configurator.model import ANY_TEXT, CatalogError, Option, Rule
 from bom.configurator.outputs import MAX_MINUTES, MAX_PRICE, MAX_QUANTITY, BuildError, large, price_total
 from bom.configurator.schema import read_definition
-from bom.configurator.search import Component
 from bom.configurator.symbolic import (
     MISSING_BITS,
     NA,

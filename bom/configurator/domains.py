@@ -16,19 +16,19 @@ from typing import Any
 
 from bom.configurator.atoms import merge_ranges
 from bom.configurator.compiled import Model, Sol, Support, Unencodable
-from bom.configurator.decimals import fmt
-from bom.configurator.i18n import tr
-from bom.configurator.model import Option
-from bom.configurator.search import (
+from bom.configurator.components import (
     Base,
     Component,
     ComponentAnswer,
     Solution,
-    Solver,
     build_base,
     chosen,
     full_domain,
 )
+from bom.configurator.decimals import fmt
+from bom.configurator.i18n import tr
+from bom.configurator.model import Option
+from bom.configurator.search import Solver
 from bom.configurator.symbolic import NA, PRESENT, UNSET
 
 _POOL_LIMIT = 64

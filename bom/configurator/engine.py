@@ -12,17 +12,10 @@ import networkx as nx
 from bom.configurator import budget as search_budget
 from bom.configurator import svg
 from bom.configurator.compiled import Model
-from bom.configurator.decimals import fmt, to_decimal
-from bom.configurator.domains import CompiledSolver
-from bom.configurator.i18n import EN, speaking, tr
-from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem, Rule
-from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
-from bom.configurator.schema import Definition, read_definition
-from bom.configurator.search import (
+from bom.configurator.components import (
     Base,
     Component,
     ComponentAnswer,
-    Solver,
     applies,
     build_base,
     build_components,
@@ -30,6 +23,13 @@ from bom.configurator.search import (
     outcome,
     rule_holds,
 )
+from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.domains import CompiledSolver
+from bom.configurator.i18n import EN, speaking, tr
+from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem, Rule
+from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
+from bom.configurator.schema import Definition, read_definition
+from bom.configurator.search import Solver
 from bom.configurator.solver import ComponentSolver
 
 logger = logging.getLogger(__name__)

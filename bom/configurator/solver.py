@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from bom.configurator.components import Base, Component, ComponentAnswer, Solution
     from bom.configurator.model import Option
-    from bom.configurator.search import Base, Component, ComponentAnswer, Solution
 
 
 class ComponentSolver(Protocol):
