@@ -293,6 +293,7 @@ class Guarded:
         )
         self.whole = self.whole and not model.opaques
         clauses += [[-top, *encoding.clause(c)] for c in model.condition_clauses]
+        self.top = top
         self.solver = Solver(name=SOLVER_NAME, bootstrap_with=clauses)
 
     def holds(self, rule_index: int) -> bool:
@@ -339,18 +340,33 @@ class Guarded:
                 out.append(value)
         return out
 
+    def _unset_texts(self) -> list[int]:
+        """An unset text that rules read is '' (publish questions fix no value)."""
+        model = self.model
+        lit = self.encoding.lit
+        return [-lit[v][bit] for v, mask in model.unset_text.items() for bit in _bits(model.roots[v] & ~mask)]
+
+    def never_bites(self, rule_index: int, negation: list[Clause]) -> bool | None:
+        """Whether no assignment satisfying every other rule and the conditions breaks the rule
+        (`negation`: the clauses of its negation): one call, the rule's own selector left out;
+        None when the model or the negation is not all clauses."""
+        if not self.whole or any(al for _, al in negation):
+            return None
+        self.top += 1
+        broken = self.top
+        for clause in negation:
+            self.solver.add_clause([-broken, *self.encoding.clause(clause)])
+        others = [s for index, s in self.rule_selector.items() if index != rule_index]
+        return not self._solve([self.conditions, *others, broken, *self._unset_texts()])
+
     def contradicting_rules(self) -> list[int] | None:
         """A minimal set of rules (their indexes) that no assignment satisfies together with the
         conditions (the solver's core, then a deletion filter: one call per rule of the core);
         None when all of them together are satisfiable or the model is not all in this solver."""
         if not self.whole:
             return None
-        model = self.model
-        lit = self.encoding.lit
         selectors = {s: index for index, s in self.rule_selector.items()}
-        base = [self.conditions]
-        for v, mask in model.unset_text.items():  # an unset text that rules read is ''
-            base += [-lit[v][bit] for bit in _bits(model.roots[v] & ~mask)]
+        base = [self.conditions, *self._unset_texts()]
         if self._solve([*base, *selectors]):
             return None
         core = [s for s in self.solver.get_core() or () if s in selectors]
