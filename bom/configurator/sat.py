@@ -18,8 +18,8 @@ options" is one call with that rule's selector assumed (explanations, polynomial
 never an enumeration of their combinations), and a product whose rules contradict each other is
 explained by the selectors of a core, minimised by a deletion filter.
 
-Each solver call spends from the search budget (budget.py) the number of the model's variables:
-about what one propagation pass of the compiled search costs.
+Each solver call spends from the search budget (budget.py) one step plus one per decision and
+per conflict the solver made (its own counts: deterministic).
 """
 
 from __future__ import annotations
@@ -48,6 +48,20 @@ def _bits(mask: int) -> list[int]:
         mask ^= bit
         out.append(bit)
     return out
+
+
+def solve_metered(solver: Solver, assumptions: list[int]) -> bool:
+    """One solver call under assumptions; it spends from the search budget (budget.py) one step,
+    plus one per decision and per conflict of the call (the solver's own counts: deterministic, so
+    the same questions always cost the same)."""
+    budget = meter()
+    if budget is None:
+        return bool(solver.solve(assumptions=assumptions))
+    before = solver.accum_stats()
+    found = bool(solver.solve(assumptions=assumptions))
+    after = solver.accum_stats()
+    budget.spend(1 + after["decisions"] - before["decisions"] + after["conflicts"] - before["conflicts"])
+    return found
 
 
 class _Encoding:
@@ -137,11 +151,8 @@ class SatModel:
     # -- calls -----------------------------------------------------------------------------
 
     def _solve(self, assumptions: list[int]) -> bool:
-        budget = meter()
-        if budget is not None:
-            budget.spend(self.model.n)
         self.calls += 1
-        return bool(self.solver.solve(assumptions=assumptions))
+        return solve_metered(self.solver, assumptions)
 
     def assumptions(self, state: State) -> list[int]:
         """The bits `state` removed from the model's (propagated) root, assumed false."""
@@ -294,6 +305,8 @@ class Guarded:
         self.whole = self.whole and not model.opaques
         clauses += [[-top, *encoding.clause(c)] for c in model.condition_clauses]
         self.top = top
+        self._everything: list[int] | None = None  # the conditions and every rule (never_bites)
+        self._position: dict[int, int] = {}
         self.solver = Solver(name=SOLVER_NAME, bootstrap_with=clauses)
 
     def holds(self, rule_index: int) -> bool:
@@ -301,10 +314,7 @@ class Guarded:
         return rule_index in self.rule_selector
 
     def _solve(self, assumptions: list[int]) -> bool:
-        budget = meter()
-        if budget is not None:
-            budget.spend(self.model.n)
-        return bool(self.solver.solve(assumptions=assumptions))
+        return solve_metered(self.solver, assumptions)
 
     def _rule_assumptions(self, rule_index: int, fixed: Mapping[str, object], free: Iterable[str]) -> list[int]:
         """The rule's selector, `fixed`, and each free option on its own values (or left empty)."""
@@ -356,8 +366,12 @@ class Guarded:
         broken = self.top
         for clause in negation:
             self.solver.add_clause([-broken, *self.encoding.clause(clause)])
-        others = [s for index, s in self.rule_selector.items() if index != rule_index]
-        return not self._solve([self.conditions, *others, broken, *self._unset_texts()])
+        if self._everything is None:
+            self._everything = [self.conditions, *self.rule_selector.values(), *self._unset_texts()]
+            self._position = {index: k + 1 for k, index in enumerate(self.rule_selector)}
+        assumptions = self._everything[:]
+        assumptions[self._position[rule_index]] = -self.rule_selector[rule_index]  # every rule but this one
+        return not self._solve([*assumptions, broken])
 
     def contradicting_rules(self) -> list[int] | None:
         """A minimal set of rules (their indexes) that no assignment satisfies together with the
