@@ -24,10 +24,12 @@ per conflict the solver made (its own counts: deterministic).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pysat.card import CardEnc, EncType
 from pysat.solvers import Solver
@@ -48,6 +50,21 @@ def _bits(mask: int) -> list[int]:
         mask ^= bit
         out.append(bit)
     return out
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(method: F) -> F:
+    """One caller at a time: a compiled product is shared between threads, and a solver's model
+    belongs to the call that asked for it."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def solve_metered(solver: Solver, assumptions: list[int]) -> bool:
@@ -135,6 +152,7 @@ class SatModel:
         clauses = encoding.domains()
         clauses += [encoding.clause(c) for c in model.clauses]
         self.solver = Solver(name=SOLVER_NAME, bootstrap_with=clauses)
+        self.lock = threading.RLock()
         self.calls = 0
 
     @staticmethod
@@ -187,6 +205,7 @@ class SatModel:
                 at[v] = lo[v] if mode == "low" else hi[v] if mode == "high" else (lo[v] + hi[v]) // 2
         return dom, at
 
+    @_locked
     def search(
         self, state: State, prefer: list[int] | None = None, numbers: str | Mapping[int, str] = "mid"
     ) -> Sol | None:
@@ -203,6 +222,7 @@ class SatModel:
         if phases:
             self.solver.set_phases(phases)
 
+    @_locked
     def supports(self, state: State | None, targets: list[int], pool: list[Sol]) -> Support:
         """Model.supports on the solver: a model proves all of its values at once; each value no
         model has taken yet is asked once (found: more values proven; not found: refuted)."""
@@ -257,6 +277,7 @@ class SatModel:
         ranges = {t: [(lo[t], hi[t])] if found[t] & PRESENT else [] for t in numbers}
         return Support(sols[0], {t: found[t] & need[t] for t in discrete}, ranges)
 
+    @_locked
     def core(self, values: Mapping[str, object], pinned: Mapping[str, object]) -> set[str] | None:
         """The options of `values` in the solver's core when they, with `pinned`, leave no valid
         assignment (a subset that also leaves none); None when some valid assignment keeps them,
@@ -308,6 +329,7 @@ class Guarded:
         self._everything: list[int] | None = None  # the conditions and every rule (never_bites)
         self._position: dict[int, int] = {}
         self.solver = Solver(name=SOLVER_NAME, bootstrap_with=clauses)
+        self.lock = threading.RLock()
 
     def holds(self, rule_index: int) -> bool:
         """Whether the rule's clauses are in this solver."""
@@ -330,10 +352,12 @@ class Guarded:
             assumptions += [-lit[v][bit] for bit in _bits(model.roots[v] & ~allowed)]
         return assumptions
 
+    @_locked
     def rule_satisfiable(self, rule_index: int, fixed: Mapping[str, object], free: Iterable[str]) -> bool:
         """Whether the rule alone holds for some values of `free` with `fixed` kept: one call."""
         return self._solve(self._rule_assumptions(rule_index, fixed, free))
 
+    @_locked
     def rule_refutes(
         self, rule_index: int, fixed: Mapping[str, object], free: Iterable[str], t: int, values: list[object]
     ) -> list[object]:
@@ -356,6 +380,7 @@ class Guarded:
         lit = self.encoding.lit
         return [-lit[v][bit] for v, mask in model.unset_text.items() for bit in _bits(model.roots[v] & ~mask)]
 
+    @_locked
     def never_bites(self, rule_index: int, negation: list[Clause]) -> bool | None:
         """Whether no assignment satisfying every other rule and the conditions breaks the rule
         (`negation`: the clauses of its negation): one call, the rule's own selector left out;
@@ -373,6 +398,7 @@ class Guarded:
         assumptions[self._position[rule_index]] = -self.rule_selector[rule_index]  # every rule but this one
         return not self._solve([*assumptions, broken])
 
+    @_locked
     def contradicting_rules(self) -> list[int] | None:
         """A minimal set of rules (their indexes) that no assignment satisfies together with the
         conditions (the solver's core, then a deletion filter: one call per rule of the core);
