@@ -77,17 +77,33 @@ class Model(Refuting):
         """`tables`: build the search backend and tables for configuring (False: a model asked once,
         by `satisfiable`)."""
         super().__init__(options, rules)
-        n = self.n
-        roots = self.roots
-        names = self.names
-
-        reader = SymbolicReader(names, limit=limit)
-        rootmap = dict(enumerate(roots))
-        clauses: list[Clause] = []
-        opaques: list[Opaque] = []
-        self.rule_parts: dict[int, tuple[list[Clause], list[Opaque]]] = {}
+        self.reader = SymbolicReader(self.names, limit=limit)
+        self.rootmap = dict(enumerate(self.roots))
         self.rules = {rule.index: rule for rule in rules}
-        # For explanations: each rule's other options (display order), per option it reads.
+        self.rule_parts: dict[int, tuple[list[Clause], list[Opaque]]] = {}
+        self.condition_clauses: list[Clause] = []
+        self.clauses = []
+        self.opaques = []
+        self._read_rules(rules)
+        self._read_conditions()
+        self._link(rules)
+        self.clause_count = len(self.clauses)
+        self.network = Network(self, self.clauses, self.opaques)
+        self._rule_networks: dict[int, Network] = {}
+        self._rule_cache: dict[tuple[int, tuple[tuple[str, object], ...]], bool] = {}
+        dom = list(self.roots)
+        lo = [0] * self.n
+        hi = [len(g) - 1 if self.isnum[i] else 0 for i, g in enumerate(self.grid)]
+        self.root: State | None = (dom, lo, hi) if self.network.start(dom, lo, hi) else None
+        # A large model without number comparisons is searched by SAT (sat.py); the others keep
+        # the compiled search, and the pair table that answers their explanations' small questions.
+        self.sat = SatModel.build(self) if tables and self.n >= SAT_MIN_OPTIONS else None
+        self.pairs: dict[tuple[int, int], list[int] | None] = self._pair_table() if tables and self.sat is None else {}
+
+    def _read_rules(self, rules: tuple[Any, ...]) -> None:
+        """Each rule into clauses (or an opaque constraint, with a warning), and for explanations
+        each rule's other options (display order), per option it reads."""
+        options = self.options
         self.rule_others: dict[tuple[int, str], list[Option]] = {}
         for rule in rules:
             for key in rule.expr.names:
@@ -97,57 +113,47 @@ class Model(Refuting):
             own_clauses: list[Clause] = []
             own_opaques: list[Opaque] = []
             try:
-                own_clauses = to_cnf(reader.rule(rule.expr), rootmap)
-                if reader.products:
+                own_clauses = to_cnf(self.reader.rule(rule.expr), self.rootmap)
+                if self.reader.products:
                     self._warn_products(f"rules[{rule.index}].expr", rule.expr)
             except (NotLinear, TooLarge) as exc:
                 own_opaques = [Opaque(tuple(sorted(self.index[k] for k in rule.expr.names)), rule.expr, None)]
                 self._warn(f"rules[{rule.index}].expr", exc, rule.expr)
-            clauses += own_clauses
-            opaques += own_opaques
+            self.clauses += own_clauses
+            self.opaques += own_opaques
             self.rule_parts[rule.index] = (own_clauses, own_opaques)
-        self.condition_clauses: list[Clause] = []
-        for i, option in enumerate(options):
+
+    def _read_conditions(self) -> None:
+        """Each condition `when` of option X into the clauses of "X is NA exactly when it is false"
+        (or an opaque constraint, with a warning)."""
+        reader, rootmap = self.reader, self.rootmap
+        for i, option in enumerate(self.options):
             if option.when is None:
                 continue
             try:
                 applies = reader.condition(option.when)
                 own = with_literal(to_cnf(applies, rootmap), i, NA, rootmap)
-                own += with_literal(to_cnf(swap(applies, reader), rootmap), i, roots[i] & ~NA, rootmap)
-                clauses += own
+                own += with_literal(to_cnf(swap(applies, reader), rootmap), i, self.roots[i] & ~NA, rootmap)
+                self.clauses += own
                 self.condition_clauses += own
                 if reader.products:
                     self._warn_products(f"options[{option.index}].when", option.when)
             except (NotLinear, TooLarge) as exc:
                 reads = tuple(sorted({i} | {self.index[k] for k in option.when.names}))
-                opaques.append(Opaque(reads, option.when, i))
+                self.opaques.append(Opaque(reads, option.when, i))
                 self._warn(f"options[{option.index}].when", exc, option.when)
-        # The option groups that a rule or condition links (for the deletion filter's start).
+
+    def _link(self, rules: tuple[Any, ...]) -> None:
+        """The option groups that a rule or condition links (for the deletion filter's start)."""
         self.links: dict[str, list[frozenset[str]]] = {}
         for rule in rules:
             for key in rule.expr.names:
                 self.links.setdefault(key, []).append(rule.expr.names)
-        for option in options:
+        for option in self.options:
             if option.when is not None:
                 group = option.when.names | {option.key}
                 for key in group:
                     self.links.setdefault(key, []).append(group)
-        self.clause_count = len(clauses)
-        self.clauses = clauses
-        self.opaques = opaques
-        self.reader = reader
-        self.rootmap = rootmap
-        self.network = Network(self, clauses, opaques)
-        self._rule_networks: dict[int, Network] = {}
-        self._rule_cache: dict[tuple[int, tuple[tuple[str, object], ...]], bool] = {}
-        dom = list(roots)
-        lo = [0] * n
-        hi = [len(g) - 1 if self.isnum[i] else 0 for i, g in enumerate(self.grid)]
-        self.root: State | None = (dom, lo, hi) if self.network.start(dom, lo, hi) else None
-        # A large model without number comparisons is searched by SAT (sat.py); the others keep
-        # the compiled search, and the pair table that answers their explanations' small questions.
-        self.sat = SatModel.build(self) if tables and n >= SAT_MIN_OPTIONS else None
-        self.pairs: dict[tuple[int, int], list[int] | None] = self._pair_table() if tables and self.sat is None else {}
 
     def satisfiable(self) -> bool:
         """Whether some complete assignment satisfies every constraint (an unset text read as '')."""
