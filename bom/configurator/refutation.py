@@ -16,7 +16,7 @@ from bom.configurator.atoms import (
     enforce,
 )
 from bom.configurator.budget import meter
-from bom.configurator.network import Network, State
+from bom.configurator.network import Network, Opaque, State
 from bom.configurator.sat import Guarded
 from bom.configurator.supports import Supporting
 from bom.configurator.symbolic import (
@@ -27,6 +27,12 @@ from bom.configurator.symbolic import (
     atom_vars,
 )
 from bom.expressions import Expression, ExpressionError, MissingValue
+
+_Reasons = tuple[list[int], list[int], list[int], list[int], list[int]]  # dom, lo, hi, why, stack
+
+
+class _OffGrid(Exception):
+    """A number value off its option's grid: propagation cannot refute with it."""
 
 
 class Refuting(Supporting):
@@ -53,9 +59,22 @@ class Refuting(Supporting):
         if self.root is None:
             return set()
         rdom, rlo, rhi = self.root
-        dom, lo, hi = list(rdom), list(rlo), list(rhi)
-        why = [0] * self.n
-        stack = []
+        state: _Reasons = (list(rdom), list(rlo), list(rhi), [0] * self.n, [])
+        try:
+            conflict = self._fix_with_reasons(values, pinned, state)
+        except _OffGrid:
+            return None
+        if conflict is None:
+            if self.unset_text:
+                self._unset_texts(state[0], {**values, **pinned}, state[4])
+            conflict = self._propagate_with_reasons(state)
+        return None if conflict is None else self._core_keys(conflict)
+
+    def _fix_with_reasons(
+        self, values: Mapping[str, object], pinned: Mapping[str, object], state: _Reasons
+    ) -> int | None:
+        """Fix `values` (each its own reason) and `pinned` (no reason); a conflict's reasons."""
+        dom, lo, hi, why, stack = state
         for fixing, own in ((values, True), (pinned, False)):
             for key, value in fixing.items():
                 v = self.index.get(key)
@@ -64,7 +83,7 @@ class Refuting(Supporting):
                 if self.isnum[v]:
                     k = self.grid_index[v].get(value)
                     if k is None:
-                        return None
+                        raise _OffGrid(key)
                     dom[v] &= PRESENT
                     lo[v], hi[v] = max(lo[v], k), min(hi[v], k)
                     if lo[v] > hi[v]:
@@ -73,12 +92,14 @@ class Refuting(Supporting):
                     dom[v] &= self.bit_for(v, value)
                 why[v] = (1 << v) if own else 0
                 if not dom[v]:
-                    return self._core_keys(why[v])
+                    return why[v]
                 stack.append(v)
-        if self.unset_text:
-            self._unset_texts(dom, {**values, **pinned}, stack)
+        return None
+
+    def _propagate_with_reasons(self, state: _Reasons) -> int | None:
+        """Unit propagation that carries each narrowing's reasons; a conflict's reasons, or None."""
+        dom, lo, hi, why, stack = state
         net = self.network
-        clauses = net.clauses
         budget, weight = meter(), net.weight
         while stack:
             v = stack.pop()
@@ -91,71 +112,79 @@ class Refuting(Supporting):
                     if nd != dom[w]:
                         why[w] |= why[v]
                         if not nd:
-                            return self._core_keys(why[w])
+                            return why[w]
                         dom[w] = nd
                         stack.append(w)
             for ci in net.gen[v]:
-                dl, al = clauses[ci]
-                live = 0
-                unit_v = -1
-                unit_m = 0
-                unit_atom = None
-                satisfied = False
-                cause = 0
-                for w, m in dl:
-                    d = dom[w]
-                    if d & m:
-                        if not d & ~m:
-                            satisfied = True
-                            break
-                        live += 1
-                        unit_v, unit_m = w, m
-                    else:
-                        cause |= why[w]
-                if satisfied:
-                    continue
-                for atom in al:
-                    status = atom_status(atom, lo, hi)
-                    if status == 1:
-                        satisfied = True
-                        break
-                    for w in atom_vars(atom):
-                        cause |= why[w]
-                    if status == -1:
-                        live += 1
-                        unit_atom = atom
-                if satisfied:
-                    continue
-                if live == 0:
-                    return self._core_keys(cause)
-                if live == 1:
-                    if unit_atom is None:
-                        nd = dom[unit_v] & unit_m
-                        if nd != dom[unit_v]:
-                            dom[unit_v] = nd
-                            why[unit_v] |= cause
-                            stack.append(unit_v)
-                    else:
-                        touched = atom_vars(unit_atom)
-                        before = [(w, lo[w], hi[w]) for w in touched]
-                        grown: list[int] = []
-                        if not enforce(unit_atom, dom, lo, hi, grown):
-                            return self._core_keys(cause)
-                        for w, a, b in before:
-                            if (lo[w], hi[w]) != (a, b):
-                                why[w] |= cause
-                                stack.append(w)
+                conflict = self._clause_with_reasons(net.clauses[ci], state)
+                if conflict is not None:
+                    return conflict
             for opaque in net.opq[v]:
-                cause = 0
-                for w in opaque.vars:
-                    cause |= why[w]
-                before_state = [(w, dom[w], lo[w], hi[w]) for w in opaque.vars]
-                if not self.propagate_opaque(opaque, dom, lo, hi, []):
-                    return self._core_keys(cause)
-                for w, d, a, b in before_state:
-                    if (dom[w], lo[w], hi[w]) != (d, a, b):
-                        why[w] |= cause
-                        stack.append(w)
+                conflict = self._opaque_with_reasons(opaque, state)
+                if conflict is not None:
+                    return conflict
+        return None
+
+    def _clause_with_reasons(self, clause: Clause, state: _Reasons) -> int | None:
+        """One clause: satisfied, unit (narrow its last term, with the others' reasons), or false."""
+        dom, lo, hi, why, stack = state
+        dl, al = clause
+        live = 0
+        unit_v = -1
+        unit_m = 0
+        unit_atom = None
+        cause = 0
+        for w, m in dl:
+            d = dom[w]
+            if d & m:
+                if not d & ~m:
+                    return None  # satisfied
+                live += 1
+                unit_v, unit_m = w, m
+            else:
+                cause |= why[w]
+        for atom in al:
+            status = atom_status(atom, lo, hi)
+            if status == 1:
+                return None  # satisfied
+            for w in atom_vars(atom):
+                cause |= why[w]
+            if status == -1:
+                live += 1
+                unit_atom = atom
+        if live == 0:
+            return cause
+        if live > 1:
+            return None
+        if unit_atom is None:
+            nd = dom[unit_v] & unit_m
+            if nd != dom[unit_v]:
+                dom[unit_v] = nd
+                why[unit_v] |= cause
+                stack.append(unit_v)
+            return None
+        before = [(w, lo[w], hi[w]) for w in atom_vars(unit_atom)]
+        if not enforce(unit_atom, dom, lo, hi, []):
+            return cause
+        for w, a, b in before:
+            if (lo[w], hi[w]) != (a, b):
+                why[w] |= cause
+                stack.append(w)
+        return None
+
+    def _opaque_with_reasons(self, opaque: Opaque, state: _Reasons) -> int | None:
+        """One opaque constraint, narrowing with the reasons of all its options."""
+        dom, lo, hi, why, stack = state
+        cause = 0
+        for w in opaque.vars:
+            cause |= why[w]
+        before = [(w, dom[w], lo[w], hi[w]) for w in opaque.vars]
+        if not self.propagate_opaque(opaque, dom, lo, hi, []):
+            return cause
+        for w, d, a, b in before:
+            if (dom[w], lo[w], hi[w]) != (d, a, b):
+                why[w] |= cause
+                stack.append(w)
         return None
 
     def _core_keys(self, mask: int) -> set[str]:
