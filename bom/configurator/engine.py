@@ -236,15 +236,7 @@ class CompiledProduct:
         domains: dict[str, dict[str, Any]] = {}
         missing: list[str] = []
         for component in self._components:
-            mine = {k: v for k, v in given.items() if k in component.keys}
-            solver = shared.for_values(component, mine)
-            base = self._base_without_inapplicable(solver, component, mine, errors)
-            keys = [
-                o.key
-                for o in component.options
-                if base.status[o.key] is True or (base.status[o.key] is None and o.key in base.values)
-            ]
-            answer = solver.domains(component, mine, base, keys)
+            base, answer, keys = self._answer_component(shared, component, given, errors)
             domains.update(answer.domains)
             applicable.update(keys)
             values.update(base.values)
@@ -253,9 +245,6 @@ class CompiledProduct:
                 for o in component.options
                 if base.status[o.key] is True and o.required and o.key not in base.values
             ]
-            broken = self._rule_errors(component, base, mine, errors)
-            if not broken and answer.solution is None and not component.free:
-                self._conflict_errors(solver, component, mine, answer, errors)
         complete = not missing
         # API.md: a missing required option is reported only when the spec is otherwise complete
         # (it is the one thing missing) or the caller asks for strictness (placing an order), so
@@ -291,6 +280,29 @@ class CompiledProduct:
                 ]
         result["errors"] = self._ordered(errors)
         return result
+
+    def _answer_component(
+        self,
+        shared: ComponentSolver,
+        component: Component,
+        given: Mapping[str, object],
+        errors: dict[str, list[str]],
+    ) -> tuple[Base, ComponentAnswer, list[str]]:
+        """One component's base, domains and applicable options; its errors go into `errors`
+        (values that do not apply, rules broken, else a conflict named)."""
+        mine = {k: v for k, v in given.items() if k in component.keys}
+        solver = shared.for_values(component, mine)
+        base = self._base_without_inapplicable(solver, component, mine, errors)
+        keys = [
+            o.key
+            for o in component.options
+            if base.status[o.key] is True or (base.status[o.key] is None and o.key in base.values)
+        ]
+        answer = solver.domains(component, mine, base, keys)
+        broken = self._rule_errors(component, base, mine, errors)
+        if not broken and answer.solution is None and not component.free:
+            self._conflict_errors(solver, component, mine, answer, errors)
+        return base, answer, keys
 
     def _conflicting_with(self, solver: ComponentSolver, spec: object, prefer: str) -> dict[str, object]:
         """The values of `spec` that conflict with its value of `prefer` (typed), a minimal set.
