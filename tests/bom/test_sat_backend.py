@@ -96,3 +96,29 @@ def test_a_component_of_200_options_is_on_sat_by_default_and_exact():
         _walk_and_compare(product, oracle, random.Random(3), steps=40)
     finally:
         oracle.close()
+
+
+def test_the_sat_oracle_keeps_a_number_of_the_spec_applying_as_the_engine_does():
+    # given a number that applies with b, b with a, and a spec that sets all three
+    definition = {
+        "slug": "chain",
+        "name": "Chain",
+        "currency": "CNY",
+        "base_price": "10.00",
+        "options": [
+            {"key": "a", "label": "A", "type": "boolean", "required": True},
+            {"key": "b", "label": "B", "type": "boolean", "required": True, "when": "a"},
+            {"key": "n", "label": "N", "type": "number", "min": "1", "max": "9", "unit": "cm", "when": "b"},
+        ],
+        "rules": [],
+    }
+    spec = {"a": True, "b": True, "n": "5"}
+    product = compile_product(definition, {"items": {}, "work_centers": {}, "grid_co2e_kg_per_kwh": "0.5"})
+    oracle = SatOracle(definition)
+    try:
+        # then turning a off is not offered: b would be dropped with it (it reads a), but the number
+        # the customer set reads b, not a, so it stays and must apply; the oracle says the same
+        assert product.configure(spec)["domains"]["a"]["choices"] == [True]
+        assert oracle.domains({"a": True, "b": True, "n": 5}, ["a"]) == {"a": [True]}
+    finally:
+        oracle.close()
