@@ -36,13 +36,13 @@ from typing import Any
 
 from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.configurator.compiled import Model, Network, Opaque
+from bom.configurator.components import Component
 from bom.configurator.decimals import fmt
 from bom.configurator.domains import to_solution
 from bom.configurator.engine import CompiledProduct, compile_product
 from bom.configurator.model import ANY_TEXT, CatalogError, Option, Rule
 from bom.configurator.outputs import MAX_MINUTES, MAX_PRICE, MAX_QUANTITY, BuildError, large, price_total
 from bom.configurator.schema import Limits, read_definition
-from bom.configurator.search import Component
 from bom.configurator.symbolic import (
     MISSING_BITS,
     NA,
@@ -229,15 +229,13 @@ def _applies_somewhere(model: Model, root: Any, v: int, supported: int) -> bool:
         return True
     dom, lo, hi = (list(x) for x in root)
     dom[v] &= ~NA
-    if not dom[v] or not model.network.propagate(dom, lo, hi, [v]):
+    if not dom[v] or (model.sat is None and not model.network.propagate(dom, lo, hi, [v])):
         return False
-    return model.search((dom, lo, hi)) is not None
+    return model.search((dom, lo, hi)) is not None  # on SAT: the solver propagates
 
 
 def _never_bites(model: Model, rule: Rule, start: int, end: int) -> bool:
     """Whether no configuration satisfying everything but `rule` breaks it."""
-    others = model.clauses[:start] + model.clauses[end:]
-    opaques = [o for o in model.opaques if o.owner is not None or o.expression is not rule.expr]
     reader = SymbolicReader(model.reader.names)  # its own: readers keep state while reading
     try:
         negation = to_cnf(swap(reader.rule(rule.expr), reader), model.rootmap)
@@ -245,6 +243,13 @@ def _never_bites(model: Model, rule: Rule, start: int, end: int) -> bool:
     except (NotLinear, TooLarge):
         negation = []
         extra = [Opaque(tuple(sorted(model.index[k] for k in rule.expr.names)), rule.expr, None, negated=True)]
+    if model.sat is not None and not extra:
+        # One call on the guarded solver (the rule's selector left out), not a network per rule.
+        answer = model.guarded.never_bites(rule.index, negation)
+        if answer is not None:
+            return answer
+    others = model.clauses[:start] + model.clauses[end:]
+    opaques = [o for o in model.opaques if o.owner is not None or o.expression is not rule.expr]
     network = Network(model, others + negation, opaques + extra)
     dom = list(model.roots)
     for v, mask in model.unset_text.items():

@@ -16,19 +16,19 @@ from typing import Any
 
 from bom.configurator.atoms import merge_ranges
 from bom.configurator.compiled import Model, Sol, Support, Unencodable
-from bom.configurator.decimals import fmt
-from bom.configurator.i18n import tr
-from bom.configurator.model import Option
-from bom.configurator.search import (
+from bom.configurator.components import (
     Base,
     Component,
     ComponentAnswer,
     Solution,
-    Solver,
     build_base,
     chosen,
     full_domain,
 )
+from bom.configurator.decimals import fmt
+from bom.configurator.i18n import tr
+from bom.configurator.model import Option
+from bom.configurator.search import Solver
 from bom.configurator.symbolic import NA, PRESENT, UNSET
 
 _POOL_LIMIT = 64
@@ -71,6 +71,22 @@ class CompiledSolver:
         if len(pool) > _POOL_LIMIT:
             del pool[: len(pool) - _POOL_LIMIT // 2]
         return pool
+
+    # The ComponentSolver interface (solver.py), on the compiled models.
+    def for_values(self, component: Component, values: Mapping[str, object]) -> CompiledSolver | Solver:
+        """Itself when the component's compiled model holds these values, else the reference."""
+        return self if not component.free and self.usable(component, values) else self.reference
+
+    def domains(
+        self, component: Component, given: Mapping[str, object], base: Base, applicable: list[str]
+    ) -> ComponentAnswer:
+        return component_domains(self, component, given, base, applicable)
+
+    def explain(self, component: Component, option: Option, value: object, base: Mapping[str, object]) -> str:
+        return explain(self, component, option, value, base)
+
+    def conflict(self, component: Component, values: Mapping[str, object]) -> list[Option]:
+        return minimal_conflict(self, component, {}, values)
 
     def usable(self, component: Component, values: Mapping[str, object]) -> bool:
         """Whether the compiled model can hold these values (see compiled.Model.bit_for)."""
@@ -157,7 +173,10 @@ def own_base(
     read: every use pins or drops `key`). So it is when no condition reads `key` and leaving `key`
     out cannot let a refused default in (`unlocking`: the keys that might, None if unknown), since
     each default filled with `key` set stays feasible without it. `feasible`: whether `base` has a
-    valid completion (then so do its subsets: no search)."""
+    valid completion (then so do its subsets: no search). Without defaults in the component, the
+    values are always the same."""
+    if not component.defaults:
+        return base, True
     if (unlocking is None or key in unlocking) or component.whens_reading[key]:
         own = build_base(solver, component, given, exclude=key, known=base.values if feasible else None)
         same = len(own.values) == len(base.values) - 1 and all(
@@ -273,7 +292,8 @@ def _own_support(
             if model.holds_with(solution, t, bit):
                 mask |= bit
             elif not model.refuted_locally(fixed, t, bit):
-                repaired = model.repair(solution, fixed, t, bit)
+                # On SAT a repair costs a whole call anyway: the supports below ask them together.
+                repaired = model.repair(solution, fixed, t, bit) if model.sat is None else None
                 if repaired is not None:
                     pool.append(repaired)
                     mask |= bit
@@ -311,14 +331,15 @@ def _with_dependents_dropped(
     """Add the values that are valid once the chosen options they make inapplicable are dropped
     (turning trousers off while pleats are chosen); each such option must then either not apply
     or keep its value, so nothing the customer chose is silently changed. `solution`, if given,
-    keeps all of `values`: a value is then first tried by repairing it."""
+    keeps all of `values`: a value is then first tried by repairing it (not on SAT, where the
+    supports' solver calls are as cheap as a repair)."""
     dependents = [o.key for o in component.whens_reading[option.key] if o.key in values]
     if not dependents:
         return support
     t = model.index[option.key]
     relaxed = {k: v for k, v in values.items() if k not in dependents and k != option.key}
     loose = {k: values[k] for k in dependents}
-    if solution is not None and not model.isnum[t]:
+    if solution is not None and not model.isnum[t] and model.sat is None:
         missing = model.root[0][t] & ~(NA | UNSET) & ~support.masks[t]  # type: ignore[index]
         fixed = model.fixed_state(relaxed)
         assert fixed is not None
@@ -410,7 +431,7 @@ def explain_all(
             if certain or not solver.feasible(component, {**fixed, option.key: value}):
                 reasons[value] = message
         pending = [v for v in pending if v not in reasons]
-    members = {o.key: o for o in component.options}
+    members = component.members
     for value in pending:
         reasons[value] = _explain_further(solver, component, option, value, base, members)
     return reasons
@@ -449,16 +470,17 @@ def minimal_conflict(
     everything = [o for o in component.options if o.key in base and o.key not in pinned]
     model = solver.model(component)
     assert model is not None
-    # Start from the fixed values nearest the pinned ones (sharing a rule or condition with them,
-    # then reached through one open option, then through any), the first set that still leaves
-    # no valid configuration; the deletion filter then makes it minimal.
-    # Start from the values that unit propagation needs to refute them, when it does; else from
-    # the fixed values nearest the pinned ones (sharing a rule or condition with them, then
-    # reached through one open option, then through any), the first set that still leaves no
-    # valid configuration. A typed text is always in: without it the text reads as '', which is
-    # not "any text". The deletion filter then makes the set minimal.
+    # Start from the values that unit propagation needs to refute them, when it does, or from the
+    # SAT solver's core under them as assumptions; else from the fixed values nearest the pinned
+    # ones (sharing a rule or condition with them, then reached through one open option, then
+    # through any), the first set that still leaves no valid configuration. A typed text is always
+    # in: without it the text reads as '', which is not "any text". The deletion filter (one
+    # feasibility question per value) then makes the set minimal.
+    values = {o.key: base[o.key] for o in everything}
     try:
-        core = model.refutation_core({o.key: base[o.key] for o in everything}, pinned)
+        core = model.refutation_core(values, pinned)
+        if core is None and model.sat is not None:
+            core = model.sat.core(values, pinned)  # the solver's core under these assumptions
     except Unencodable:
         core = None
     if core is not None:

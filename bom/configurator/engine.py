@@ -10,30 +10,27 @@ from typing import Any
 import networkx as nx
 
 from bom.configurator import budget as search_budget
-from bom.configurator import domains as compiled_domains
 from bom.configurator import svg
 from bom.configurator.compiled import Model
-from bom.configurator.decimals import fmt, to_decimal
-from bom.configurator.i18n import EN, speaking, tr
-from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem
-from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
-from bom.configurator.schema import Definition, read_definition
-from bom.configurator.search import (
+from bom.configurator.components import (
     Base,
     Component,
     ComponentAnswer,
-    Solver,
     applies,
     build_base,
     build_components,
     chosen,
-    component_domains,
-    explain,
+    outcome,
     rule_holds,
 )
-from bom.expressions import ExpressionError, MissingValue
-
-AnySolver = Solver | compiled_domains.CompiledSolver
+from bom.configurator.decimals import fmt, to_decimal
+from bom.configurator.domains import CompiledSolver
+from bom.configurator.i18n import EN, speaking, tr
+from bom.configurator.model import ANY_TEXT, BomLine, CatalogError, Operation, Option, Problem, Rule
+from bom.configurator.outputs import BuildError, explode_bom, footprint, plan_routing, priced
+from bom.configurator.schema import Definition, read_definition
+from bom.configurator.search import Solver
+from bom.configurator.solver import ComponentSolver
 
 logger = logging.getLogger(__name__)
 
@@ -216,8 +213,8 @@ class CompiledProduct:
         exact and slow; the baseline of tests and benchmarks (unmetered)."""
         return self._configure(spec, strict, compiled=False, prefer=prefer)
 
-    def _solver(self, compiled: bool = True) -> AnySolver:
-        return compiled_domains.CompiledSolver(self._models) if compiled else Solver()
+    def _solver(self, compiled: bool = True) -> ComponentSolver:
+        return CompiledSolver(self._models) if compiled else Solver()
 
     def _configure(
         self, spec: Mapping[str, object], strict: bool, *, compiled: bool, prefer: str | None = None
@@ -239,22 +236,7 @@ class CompiledProduct:
         domains: dict[str, dict[str, Any]] = {}
         missing: list[str] = []
         for component in self._components:
-            mine = {k: v for k, v in given.items() if k in component.keys}
-            solver: AnySolver = shared
-            fast = isinstance(shared, compiled_domains.CompiledSolver) and shared.usable(component, mine)
-            if isinstance(shared, compiled_domains.CompiledSolver) and not fast:
-                solver = shared.reference
-            base = self._base_without_inapplicable(solver, component, mine, errors)
-            keys = [
-                o.key
-                for o in component.options
-                if base.status[o.key] is True or (base.status[o.key] is None and o.key in base.values)
-            ]
-            if fast and not component.free:
-                assert isinstance(solver, compiled_domains.CompiledSolver)
-                answer = compiled_domains.component_domains(solver, component, mine, base, keys)
-            else:
-                answer = component_domains(solver, component, mine, base, keys)  # type: ignore[arg-type]
+            base, answer, keys = self._answer_component(shared, component, given, errors)
             domains.update(answer.domains)
             applicable.update(keys)
             values.update(base.values)
@@ -263,9 +245,6 @@ class CompiledProduct:
                 for o in component.options
                 if base.status[o.key] is True and o.required and o.key not in base.values
             ]
-            broken = self._rule_errors(component, base, mine, errors)
-            if not broken and answer.solution is None and not component.free:
-                self._conflict_errors(solver, component, mine, answer, errors)
         complete = not missing
         # API.md: a missing required option is reported only when the spec is otherwise complete
         # (it is the one thing missing) or the caller asks for strictness (placing an order), so
@@ -302,7 +281,30 @@ class CompiledProduct:
         result["errors"] = self._ordered(errors)
         return result
 
-    def _conflicting_with(self, solver: AnySolver, spec: object, prefer: str) -> dict[str, object]:
+    def _answer_component(
+        self,
+        shared: ComponentSolver,
+        component: Component,
+        given: Mapping[str, object],
+        errors: dict[str, list[str]],
+    ) -> tuple[Base, ComponentAnswer, list[str]]:
+        """One component's base, domains and applicable options; its errors go into `errors`
+        (values that do not apply, rules broken, else a conflict named)."""
+        mine = {k: v for k, v in given.items() if k in component.keys}
+        solver = shared.for_values(component, mine)
+        base = self._base_without_inapplicable(solver, component, mine, errors)
+        keys = [
+            o.key
+            for o in component.options
+            if base.status[o.key] is True or (base.status[o.key] is None and o.key in base.values)
+        ]
+        answer = solver.domains(component, mine, base, keys)
+        broken = self._rule_errors(component, base, mine, errors)
+        if not broken and answer.solution is None and not component.free:
+            self._conflict_errors(solver, component, mine, answer, errors)
+        return base, answer, keys
+
+    def _conflicting_with(self, solver: ComponentSolver, spec: object, prefer: str) -> dict[str, object]:
         """The values of `spec` that conflict with its value of `prefer` (typed), a minimal set.
 
         None when the values of that option's component have a valid completion (values of other
@@ -366,7 +368,7 @@ class CompiledProduct:
         return given
 
     def _base_without_inapplicable(
-        self, solver: AnySolver, component: Component, mine: dict[str, object], errors: dict[str, list[str]]
+        self, solver: ComponentSolver, component: Component, mine: dict[str, object], errors: dict[str, list[str]]
     ) -> Base:
         """The component's base, after refusing the values of options that do not apply."""
         while True:
@@ -390,15 +392,16 @@ class CompiledProduct:
     ) -> bool:
         """Report the rules that the values given already break; whether there were any."""
         broken = False
+        env = base.env
         for rule in component.rules:
-            try:
-                holds = rule.expr.evaluate(base.env) is True
-            except MissingValue:
-                continue  # undecided yet, or reads an option that does not apply
-            except ExpressionError:
-                holds = False
-            if holds:
+            if rule.expr.names.isdisjoint(env):
+                # It reads no option with a value: it stops at the first it reads (missing), or it
+                # reads none and is the same everywhere, true (a product whose rule is false
+                # everywhere is not published).
                 continue
+            kind, value = outcome(rule.expr, env)
+            if kind == "missing" or value is True:
+                continue  # holds; or undecided yet, or reads an option that does not apply
             broken = True
             keys = [o.key for o in component.options if o.key in rule.expr.names and o.key in mine]
             for key in keys or [NON_FIELD]:
@@ -408,7 +411,7 @@ class CompiledProduct:
 
     def _conflict_errors(
         self,
-        solver: AnySolver,
+        solver: ComponentSolver,
         component: Component,
         mine: Mapping[str, object],
         answer: ComponentAnswer,
@@ -422,19 +425,12 @@ class CompiledProduct:
             value = mine[option.key]
             if value in answer.feasible[option.key]:
                 continue
-            own = answer.bases[option.key].values
-            if isinstance(solver, compiled_domains.CompiledSolver):
-                reason = compiled_domains.explain(solver, component, option, value, own)
-            else:
-                reason = explain(solver, component, option, value, own)
+            reason = solver.explain(component, option, value, answer.bases[option.key].values)
             errors.setdefault(option.key, []).append(reason)
             reported = True
         if not reported:
             # Every value is fine without the others: name a minimal set that cannot go together.
-            if isinstance(solver, compiled_domains.CompiledSolver):
-                keep = compiled_domains.minimal_conflict(solver, component, {}, answer.base.values)
-            else:
-                keep = _deletion_filter(solver, component, answer.base.values)
+            keep = solver.conflict(component, answer.base.values)
             message = (
                 tr("These choices cannot be combined: {chosen}.", chosen=chosen(keep, answer.base.values))
                 if keep
@@ -461,6 +457,8 @@ class CompiledProduct:
                     elif option.type == "boolean" and not option.required:
                         env[option.key] = False
             for rule in component.rules:
+                if rule.expr.names.isdisjoint(env):
+                    continue  # reads no option with a value: holds (see _rule_errors)
                 if not rule_holds(rule, env):
                     keys = [o.key for o in component.options if o.key in rule.expr.names and o.key in given]
                     keys = keys or [NON_FIELD]
@@ -541,12 +539,13 @@ class CompiledProduct:
         return samples
 
     def _infeasible_rules(self) -> list[str]:
+        """The rules of a component without a valid configuration: a minimal set that contradict
+        each other (no rule of it can be left out), or all of its rules when that cannot be told."""
         solver = self._solver()
-        stuck: list[str] = []
         for component in self._components:
             if solver.solve(component, build_base(solver, component, {}).values) is None:
-                stuck += [r.key for r in component.rules]
-        return stuck
+                return [r.key for r in _contradicting(component, self._models.get(component.index))]
+        return []
 
     def _check_formulas(self, samples: list[dict[str, object]]) -> list[Problem]:
         problems: dict[str, Problem] = {}
@@ -565,14 +564,27 @@ class CompiledProduct:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _deletion_filter(solver: Solver, component: Component, values: Mapping[str, object]) -> list[Option]:
-    """A minimal subset of `values` (in display order) that no valid configuration keeps."""
-    keep = [o for o in component.options if o.key in values]
+def _contradicting(component: Component, model: Model | None) -> list[Rule]:
+    """A minimal set of the component's rules that no configuration satisfies (the conditions
+    kept): from the SAT solver's core over rule selectors when the model is all clauses, else a
+    deletion filter that compiles the component without each rule in turn (up to
+    _CONTRADICTION_REBUILDS rules); else all of them."""
+    rules = list(component.rules)
+    if model is not None:
+        found = model.guarded.contradicting_rules()
+        if found is not None:
+            return [r for r in rules if r.index in found]
+    if len(rules) > _CONTRADICTION_REBUILDS:
+        return rules
+    keep = rules
     for candidate in list(keep):
-        trial = [o for o in keep if o is not candidate]
-        if not solver.feasible(component, {o.key: values[o.key] for o in trial}):
+        trial = [r for r in keep if r is not candidate]
+        if not Model(component.order, tuple(trial), tables=False).satisfiable():
             keep = trial
     return keep
+
+
+_CONTRADICTION_REBUILDS = 60
 
 
 def _clean_value(option: Option, raw: object) -> tuple[object, list[str]]:

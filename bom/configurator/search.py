@@ -2,12 +2,9 @@
 
 The configurator answers from the compiled components (compiled.py, domains.py); this search,
 value by value over each option's grid, is the reference they are tested against, the fallback
-for what a compiled component cannot hold, and the benchmarks' baseline. Its bases, components
-and explanation texts are shared by both.
-
-Options that share a rule, or where one's condition (`when`) reads the other, form a component;
-components are independent, so a spec is feasible when each of its components is, and a domain
-only needs a search inside its own component. Options that no rule or condition touches are free.
+for what a compiled component cannot hold (a text that rules compare with each other: see
+compiled.Model.bit_for), and the benchmarks' baseline. The components, bases and explanation
+texts both share are in components.py (and stay importable from here).
 
 A *base* is the set of values a search keeps fixed (the customer's values plus defaults that
 apply); every other option of the component is a variable. The search assigns variables in an
@@ -25,99 +22,33 @@ the rules or conditions that read it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import networkx as nx
+from collections.abc import Iterable, Mapping
 
 from bom.configurator.budget import meter
-from bom.configurator.decimals import fmt
+from bom.configurator.components import (
+    Base,
+    Check,
+    Component,
+    ComponentAnswer,
+    Env,
+    Outcome,
+    Searcher,
+    Solution,
+    Status,
+    applies,
+    build_base,
+    build_components,
+    chosen,
+    condition_status,
+    full_domain,
+    number_ranges,
+    outcome,
+    render_domain,
+    rule_holds,
+    value_label,
+)
 from bom.configurator.i18n import tr
 from bom.configurator.model import ANY_TEXT, UNSET, Option, Rule
-from bom.expressions import ExpressionError, MissingValue
-
-Env = dict[str, Any]
-Check = Callable[[Env], bool]
-
-
-@dataclass(eq=False)
-class Component:
-    index: int
-    options: tuple[Option, ...]  # display order
-    order: tuple[Option, ...]  # search order: a condition's inputs first, then small domains first
-    rules: tuple[Rule, ...]
-    keys: frozenset[str]
-    free: bool  # no rule and no condition: every value is always possible
-    rules_reading: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
-    whens_reading: dict[str, tuple[Option, ...]] = field(default_factory=dict)
-
-
-def build_components(options: list[Option], rules: list[Rule]) -> list[Component]:
-    graph = nx.Graph()
-    graph.add_nodes_from(o.key for o in options)
-    for rule in rules:
-        names = sorted(rule.expr.names)
-        graph.add_edges_from(zip(names, names[1:], strict=False))
-    for option in options:
-        if option.when is not None:
-            graph.add_edges_from((option.key, name) for name in option.when.names)
-    by_key = {o.key: o for o in options}
-    components = []
-    groups = sorted(nx.connected_components(graph), key=lambda keys: min(by_key[k].index for k in keys))
-    for index, keys in enumerate(groups):
-        members = tuple(sorted((by_key[k] for k in keys), key=lambda o: o.index))
-        own_rules = tuple(r for r in rules if r.expr.names & keys)
-        depends = nx.DiGraph()
-        depends.add_nodes_from(keys)
-        for option in members:
-            if option.when is not None:
-                depends.add_edges_from((name, option.key) for name in option.when.names)
-        order = tuple(
-            by_key[k]
-            for k in nx.lexicographical_topological_sort(
-                depends, key=lambda k: (len(by_key[k].search_values), by_key[k].index)
-            )
-        )
-        components.append(
-            Component(
-                index=index,
-                options=members,
-                order=order,
-                rules=own_rules,
-                keys=frozenset(keys),
-                free=not own_rules and all(o.when is None for o in members),
-                rules_reading={k: tuple(r for r in own_rules if k in r.expr.names) for k in keys},
-                whens_reading={k: tuple(o for o in members if o.when is not None and k in o.when.names) for k in keys},
-            )
-        )
-    return components
-
-
-def rule_holds(rule: Rule, env: Mapping[str, object]) -> bool:
-    """A rule holds when it evaluates true or reads an option without a value (does not apply)."""
-    try:
-        return rule.expr.evaluate(env) is True
-    except MissingValue:
-        return True
-    except ExpressionError:
-        return False
-
-
-def applies(option: Option, env: Mapping[str, object]) -> bool:
-    """Whether the option applies once every option its condition reads is settled."""
-    if option.when is None:
-        return True
-    try:
-        return option.when.evaluate(env) is True
-    except ExpressionError:
-        return False
-
-
-@dataclass
-class Solution:
-    env: Env  # fixed values plus the variables' values (unset ones absent)
-    status: dict[str, bool]  # variable -> applies
 
 
 def _rule_check(rule: Rule) -> Check:
@@ -206,6 +137,27 @@ class Solver:
     def __init__(self) -> None:
         self._plans: dict[tuple[int, frozenset[str]], _Plan] = {}
 
+    # The ComponentSolver interface (solver.py), on the reference search.
+    def for_values(self, component: Component, values: Mapping[str, object]) -> Solver:
+        return self
+
+    def domains(
+        self, component: Component, given: Mapping[str, object], base: Base, applicable: list[str]
+    ) -> ComponentAnswer:
+        return component_domains(self, component, given, base, applicable)
+
+    def explain(self, component: Component, option: Option, value: object, base: Mapping[str, object]) -> str:
+        return explain(self, component, option, value, base)
+
+    def conflict(self, component: Component, values: Mapping[str, object]) -> list[Option]:
+        """A minimal subset of `values` (in display order) that no valid configuration keeps."""
+        keep = [o for o in component.options if o.key in values]
+        for candidate in list(keep):
+            trial = [o for o in keep if o is not candidate]
+            if not self.feasible(component, {o.key: values[o.key] for o in trial}):
+                keep = trial
+        return keep
+
     def solve(
         self,
         component: Component,
@@ -247,87 +199,10 @@ class Solver:
 
 # -- bases: the values kept fixed ---------------------------------------------------------------
 
-Status = bool | None  # applies / does not apply / cannot tell yet (reads an option still unset)
-
-
-@dataclass
-class Base:
-    values: Env  # the customer's values and the defaults that apply
-    status: dict[str, Status]
-    env: Env  # values plus what unset options read as (optional text: '')
-
-
-def condition_status(option: Option, env: Mapping[str, object], status: Mapping[str, Status]) -> Status:
-    if option.when is None:
-        return True
-    try:
-        return option.when.evaluate(env) is True
-    except MissingValue as exc:
-        # An option that does not apply will never have a value: the condition is settled.
-        return False if status.get(exc.name) is False else None
-    except ExpressionError:
-        return False
-
-
-class Searcher(Protocol):
-    """What building a base needs of a solver (the reference Solver, or domains.CompiledSolver)."""
-
-    def feasible(self, component: Component, base: Mapping[str, object]) -> bool: ...
-
-
-def build_base(
-    solver: Searcher,
-    component: Component,
-    given: Mapping[str, object],
-    exclude: str | None = None,
-    known: Mapping[str, object] | None = None,
-) -> Base:
-    """The customer's values of the component (without `exclude`), defaults filled where they apply.
-
-    A default is filled only if the result stays feasible, so a default never causes an error.
-    `known`: values known to be feasible together (a subset of them needs no search).
-    """
-    values = {k: v for k, v in given.items() if k in component.keys and k != exclude}
-    env = dict(values)
-    status: dict[str, Status] = {}
-    for option in component.order:
-        state = condition_status(option, env, status)
-        status[option.key] = state
-        if state is not True or option.key in values or option.key == exclude:
-            continue
-        if option.default is not None:
-            values[option.key] = env[option.key] = option.default
-            if component.free or (known is not None and all(k in known and known[k] == v for k, v in values.items())):
-                continue
-            if not solver.feasible(component, values):
-                del values[option.key], env[option.key]
-        elif option.type == "text" and not option.required:
-            env[option.key] = ""
-    return Base(values, status, env)
-
-
-# -- explanations ------------------------------------------------------------------------------
-
-
-def value_label(option: Option, value: object) -> str:
-    if option.type == "choice":
-        return option.choice_labels.get(str(value), str(value))
-    if option.type == "boolean":
-        return tr("yes") if value else tr("no")
-    if option.type == "number":
-        return f"{fmt(value)} {option.unit}".strip()  # type: ignore[arg-type]
-    return f"'{value}'" if value else tr("none")
-
-
-def chosen(options: Iterable[Option], values: Mapping[str, object]) -> str:
-    return tr(", ").join(
-        tr("{label}: {value}", label=o.label, value=value_label(o, values[o.key])) for o in options if o.key in values
-    )
-
 
 def explain(solver: Solver, component: Component, option: Option, value: object, base: Mapping[str, object]) -> str:
     """Why option=value has no valid completion given `base`, naming the choices that rule it out."""
-    members = {o.key: o for o in component.options}
+    members = component.members
     for rule in component.rules_reading[option.key]:
         others = [members[k] for k in sorted(rule.expr.names - {option.key}, key=lambda k: members[k].index)]
         partial = {o.key: base[o.key] for o in others if o.key in base}
@@ -391,51 +266,6 @@ def _rule_satisfiable(rule: Rule, free: list[Option], fixed: Mapping[str, object
 
 
 # -- domains -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ComponentAnswer:
-    base: Base
-    applicable: list[str]
-    domains: dict[str, dict[str, Any]]
-    feasible: dict[str, Collection[object]]  # key -> values with a valid completion
-    bases: dict[str, Base]  # key -> the base its domain was computed on
-    solution: Solution | None  # a completion of the whole base, if any
-
-
-def full_domain(option: Option) -> dict[str, Any]:
-    return render_domain(option, list(option.values), {})
-
-
-def render_domain(option: Option, feasible: list[object], excluded: dict[object, str]) -> dict[str, Any]:
-    if option.type == "text":
-        return {"max_length": option.max_length}
-    if option.type == "number":
-        assert option.step is not None
-        return {"ranges": number_ranges(option, feasible), "step": fmt(option.step), "unit": option.unit}
-    if option.type == "boolean":
-        return {
-            "choices": [v for v in (True, False) if v in feasible],
-            "excluded": {("true" if v else "false"): reason for v, reason in excluded.items()},
-        }
-    return {"choices": list(feasible), "excluded": dict(excluded)}
-
-
-def number_ranges(option: Option, feasible: list[object]) -> list[list[str]]:
-    ok = set(feasible)
-    ranges: list[list[str]] = []
-    start = previous = None
-    for value in option.values:
-        if value in ok:
-            if start is None:
-                start = value
-            previous = value
-        elif start is not None:
-            ranges.append([fmt(start), fmt(previous)])  # type: ignore[arg-type]
-            start = None
-    if start is not None:
-        ranges.append([fmt(start), fmt(previous)])  # type: ignore[arg-type]
-    return ranges
 
 
 def component_domains(
@@ -513,3 +343,31 @@ def _record(solution: Solution, supported: set[tuple[str, object]], solutions: l
         if applicable and value is not UNSET and value is not ANY_TEXT:
             supported.add((key, value))
     solutions.append(solution)
+
+
+# The shared vocabulary (components.py) stays importable from here.
+__all__ = [
+    "Env",
+    "Check",
+    "Component",
+    "build_components",
+    "Outcome",
+    "outcome",
+    "rule_holds",
+    "applies",
+    "Solution",
+    "Status",
+    "Base",
+    "condition_status",
+    "Searcher",
+    "build_base",
+    "value_label",
+    "chosen",
+    "ComponentAnswer",
+    "full_domain",
+    "render_domain",
+    "number_ranges",
+    "Solver",
+    "component_domains",
+    "explain",
+]

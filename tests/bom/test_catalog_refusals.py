@@ -167,12 +167,9 @@ def test_rules_that_contradict_each_other_are_refused():
         {"key": "never_button", "expr": "collar != 'button'", "message": "No."},
     ]
     problems = catalog_problems({**SHIRT, "rules": rules})
+    # a minimal set: the two collars refused, not the shirt's own rules beside them
     assert problems == {
-        (
-            "rules",
-            "no valid configuration: the rules contradict each other "
-            "(green_spread, big_spread, never_spread, never_button)",
-        )
+        ("rules", "no valid configuration: the rules contradict each other (never_spread, never_button)")
     }
 
 

@@ -19,8 +19,9 @@ The encoding, with no shortcut the engine could share:
 
 Left out, and refused with NotEncodable when an option condition or rule reads them: number and text
 options (their values are not encoded; an option no expression reads never constrains anything, as
-the number options of tests/support/feature_models.py), comparisons between two options and
-arithmetic. Prices are left out too (a configuration whose price is negative is not valid for the
+the number options of tests/support/feature_models.py, except that a spec setting one needs it to
+apply: its condition is encoded when it reads only encoded options), comparisons between two
+options and arithmetic. Prices are left out too (a configuration whose price is negative is not valid for the
 engine): use products whose price cannot go below zero.
 """
 
@@ -70,9 +71,11 @@ class SatOracle:
                 continue
             self.values[key] = values
             self.lits[key] = {v: self._new() for v in values}
+        self.present: dict[str, int] = {}  # a number or text option (no value encoded) -> when it applies
         for option in definition["options"]:
             key = option["key"]
             if key not in self.lits:
+                self._presence(option, names)
                 continue
             lits = list(self.lits[key].values())
             for i, a in enumerate(lits):
@@ -90,6 +93,18 @@ class SatOracle:
         self.solver = Solver(name=solver, bootstrap_with=self._clauses)
         self.calls = 0
 
+    def _presence(self, option: Mapping[str, Any], names: Mapping[str, NameInfo]) -> None:
+        """A number or text option's value is not encoded, but a spec that sets it needs it to apply:
+        its condition's literal, when the condition reads only encoded options (else left out)."""
+        when = option.get("when")
+        if not when:
+            return
+        try:
+            self.present[option["key"]] = self._encode(parse(when, names=names).tree)[0]
+        except NotEncodable:
+            return
+        self.reads[option["key"]] = parse(when, names=names).names
+
     # -- answers ---------------------------------------------------------------------------
 
     def extends(self, spec: Mapping[str, object]) -> bool:
@@ -103,7 +118,7 @@ class SatOracle:
         except that an option of the spec whose condition reads this one may stop applying (its
         value is then dropped)."""
         keys = list(self.values if keys is None else keys)
-        spec = {k: v for k, v in spec.items() if k in self.lits}
+        spec = {k: v for k, v in spec.items() if k in self.lits or k in self.present}
         supported: dict[str, set[Value]] = {k: set() for k in keys}
         full = self._assume(spec)
         whole = self._solve(full)
@@ -113,7 +128,8 @@ class SatOracle:
             rest = {k: v for k, v in spec.items() if k != key}
             dependents = {k for k in rest if key in self.reads[k]}
             assumptions = self._assume({k: v for k, v in rest.items() if k not in dependents})
-            assumptions += [self._unless_dropped(k, rest[k]) for k in sorted(dependents)]
+            # (a number or text dependent keeps its value whenever it applies: no rule reads it)
+            assumptions += [self._unless_dropped(k, rest[k]) for k in sorted(dependents) if k in self.lits]
             if not whole and key not in spec and not dependents:
                 continue  # nothing extends the rest of the spec
             for value in self.values[key]:
@@ -132,6 +148,9 @@ class SatOracle:
     def _assume(self, spec: Mapping[str, object]) -> list[int]:
         out = []
         for key, value in spec.items():
+            if key in self.present:
+                out.append(self.present[key])  # a number or text set in the spec must apply
+                continue
             if key not in self.lits:
                 continue
             lit = self.lits[key].get(value)  # type: ignore[call-overload]
