@@ -16,7 +16,7 @@ from bom.configurator import CatalogError, CompiledProduct, Problem, compile_pro
 from bom.configurator.analysis import ANALYSIS_BUDGET_FACTOR
 from bom.configurator.budget import SearchBudgetExceeded, metered
 from bom.configurator.i18n import EN, ZH_HANS, join, pick
-from bom.configurator.schema import Limits, size_problems
+from bom.configurator.limits import Limits, size_problems
 from bom.models import Choice, Option, Product, ProductVersion, RoutingOperation
 from config.errors import NotFound
 

@@ -16,8 +16,8 @@ from django.utils.translation import pgettext_lazy
 from bom.catalog_source import CatalogSource
 from bom.configurator.analysis import Finding, analyse_definition
 from bom.configurator.i18n import split, text_problems
+from bom.configurator.limits import size_problems
 from bom.configurator.model import problem_lines
-from bom.configurator.schema import size_problems
 from bom.models import BomLine, Choice, Option, PriceAdder, Product, ProductVersion, RoutingOperation, Rule
 from bom.selectors import catalog_limits, definition_for, engine_for, resources_for
 from config.errors import DomainError

@@ -40,9 +40,10 @@ from bom.configurator.components import Component
 from bom.configurator.decimals import fmt
 from bom.configurator.domains import to_solution
 from bom.configurator.engine import CompiledProduct, compile_product
+from bom.configurator.limits import Limits
 from bom.configurator.model import ANY_TEXT, CatalogError, Option, Rule
 from bom.configurator.outputs import MAX_MINUTES, MAX_PRICE, MAX_QUANTITY, BuildError, large, price_total
-from bom.configurator.schema import Limits, read_definition
+from bom.configurator.schema import read_definition
 from bom.configurator.symbolic import (
     MISSING_BITS,
     NA,

@@ -16,9 +16,11 @@ from typing import Any
 
 import networkx as nx
 
+from bom.configurator.causes import root_causes_first
 from bom.configurator.decimals import fmt, to_decimal
 from bom.configurator.drawing import Drawing, read_drawing
 from bom.configurator.i18n import EN, pick, text_problems
+from bom.configurator.limits import Limits, size_problems
 from bom.configurator.model import (
     ANY_TEXT,
     UNSET,
@@ -59,10 +61,6 @@ OPTION_BY_TYPE = {
     "boolean": (),
 }
 ALL_TYPE_FIELDS = tuple(name for fields in OPTION_BY_TYPE.values() for name in fields)
-# What a problem says of a key whose definition is refused ("unknown name 'fabric'"), by kind.
-CONSEQUENCE = {"name": re.compile(r"unknown name '([^']*)'"), "parent": re.compile(r"unknown parent '([^']*)'")}
-# A grouped consequence names at most this many of the paths it stands for.
-READERS_SHOWN = 5
 
 
 @dataclass
@@ -86,29 +84,6 @@ class Definition:
     problems: list[Problem] = field(default_factory=list)
     # Whether the options and rules are sound enough to search for configurations.
     searchable: bool = True
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How big a product may be. The application reads them from its settings
-    (CONFIGURATOR_MAX_OPTIONS, CONFIGURATOR_MAX_RULES) and passes them where a catalog is published
-    or previewed; the engine itself has no ceiling."""
-
-    options: int = 5000
-    rules: int = 20000
-
-
-def size_problems(definition: Mapping[str, Any], limits: Limits) -> list[Problem]:
-    """A problem for each of the options and rules past its limit (then nothing else is read)."""
-    problems = []
-    for name, limit, setting in (
-        ("options", limits.options, "CONFIGURATOR_MAX_OPTIONS"),
-        ("rules", limits.rules, "CONFIGURATOR_MAX_RULES"),
-    ):
-        entries = definition.get(name) if isinstance(definition, Mapping) else None
-        if isinstance(entries, list) and len(entries) > limit:
-            problems.append(Problem(name, f"at most {limit} {name} ({setting}); this product has {len(entries)}"))
-    return problems
 
 
 def read_definition(
@@ -288,7 +263,7 @@ class _Reader:
         if "drawing" in top:
             out.drawing, problems = read_drawing(top["drawing"], out.options, self.names, self.language)
             out.problems.extend(problems)
-        out.problems = _root_causes_first(out.problems, self.refused)
+        out.problems = root_causes_first(out.problems, self.refused)
         return out
 
     # -- options ---------------------------------------------------------------------------
@@ -763,53 +738,6 @@ class _Reader:
         grid = self.decimal(value, "resources.grid_co2e_kg_per_kwh", minimum=Decimal(0))
         if grid is not None:
             self.out.grid_co2e_kg_per_kwh = grid
-
-
-def _root_causes_first(problems: list[Problem], refused: Mapping[tuple[str, str], str]) -> list[Problem]:
-    """The problems, root causes first: those that only follow from a refused definition (an
-    "unknown name" of an option whose own entry is refused, an "unknown parent" of a refused BOM
-    line) are taken out and counted in one problem right after the definition's own; the same
-    unknown name again is counted after its first problem. One mistake, one or two lines."""
-    roots: dict[tuple[str, str], int] = {}  # (kind, key) -> index in `kept` of the problem it follows
-    readers: dict[tuple[str, str], list[str]] = {}
-    kept: list[Problem] = []
-    for problem in problems:
-        cause = _cause(problem)
-        if cause is not None and (cause in refused or cause in roots):
-            readers.setdefault(cause, []).append(problem.path)
-            continue
-        if cause is not None:
-            roots[cause] = len(kept)
-        kept.append(problem)
-    notes: list[tuple[int, Problem]] = []
-    for (kind, key), paths in readers.items():
-        shown = ", ".join(paths[:READERS_SHOWN])
-        if len(paths) > READERS_SHOWN:
-            shown += f" and {len(paths) - READERS_SHOWN} more"
-        places = f"{len(paths)} {'place' if len(paths) == 1 else 'places'}: {shown}"
-        root = refused.get((kind, key))
-        if root is None:  # the same unknown name again: counted after its first problem
-            at = roots[(kind, key)]
-            notes.append((at, Problem(kept[at].path, f"'{key}' is unknown in more places too ({places})")))
-            continue
-        own = [i for i, p in enumerate(kept) if p.path == root or p.path.startswith((f"{root}.", f"{root}["))]
-        what = f"what reads '{key}'" if kind == "name" else f"what is under '{key}'"
-        noun = "option" if kind == "name" else "BOM line"
-        message = f"{what} is checked once this {noun} is fixed ({places})"
-        notes.append((own[-1] if own else len(kept) - 1, Problem(root, message)))
-    for at, note in sorted(notes, key=lambda n: n[0], reverse=True):
-        kept.insert(at + 1, note)
-    return kept
-
-
-def _cause(problem: Problem) -> tuple[str, str] | None:
-    """What a problem says is missing: ("name", key) for an unknown name, ("parent", key) for an
-    unknown parent; None for any other problem."""
-    for kind, pattern in CONSEQUENCE.items():
-        found = pattern.search(problem.message)
-        if found:
-            return kind, found.group(1)
-    return None
 
 
 def _rotated(cycle: list[str], order: list[str]) -> list[str]:

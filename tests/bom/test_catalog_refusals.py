@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from bom.configurator import CatalogError, compile_product
+from bom.configurator.limits import Limits
 from bom.configurator.model import PROBLEMS_SHOWN, Problem
-from bom.configurator.schema import Limits, read_definition
+from bom.configurator.schema import read_definition
 from bom.expressions import KNOWN_NAMES_SHOWN, ExpressionError, NameInfo, parse
 from bom.models import Product, ProductVersion
 from bom.selectors import catalog_limits, engine_for
