@@ -4,7 +4,6 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors
+from accounts.authentication import TokenAuthentication
 from accounts.roles import IsCustomer
 from accounts.serializers import (
     MeasurementProfileInSerializer,

@@ -46,6 +46,13 @@ def api_token_revoke(*, token: AuthToken) -> None:
     token.delete()
 
 
+def api_tokens_purge_expired() -> int:
+    """Delete every expired API token (Celery beat runs it hourly); returns how many there were.
+    A request looks only at its own token (accounts.authentication), so the others go here."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
 def api_tokens_revoke_all(*, user: Any) -> int:
     """Revoke every API token of the user; returns how many there were."""
     deleted, _ = AuthToken.objects.filter(user=user).delete()

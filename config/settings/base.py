@@ -120,8 +120,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call gets 401 with WWW-Authenticate rather than 403.
-        # knox: `Authorization: Token <key>`, stored as a hash, with an expiry (REST_KNOX).
-        "knox.auth.TokenAuthentication",
+        # knox: `Authorization: Token <key>`, stored as a hash, with an expiry (REST_KNOX); one
+        # query a request (accounts.authentication).
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -197,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
     "release-pending-orders": {"task": "orders.release_pending", "schedule": 60.0},
     "allocate-waiting-material": {"task": "production.allocate_material", "schedule": 5 * 60.0},
     "replan-queue": {"task": "production.replan", "schedule": 15 * 60.0},
+    # A request checks only its own token (accounts.authentication); the other expired ones go here.
+    "purge-expired-tokens": {"task": "accounts.purge_expired_tokens", "schedule": 60 * 60.0},
 }
 
 # Rate limits and the work-center load cache (which the worker's replan clears) must be shared by

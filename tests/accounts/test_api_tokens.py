@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
@@ -168,3 +169,30 @@ def test_a_token_lifetime_that_is_not_a_positive_number_of_hours_is_refused(valu
     run = _ttl_in_a_new_process(value)
     assert run.returncode != 0
     assert "API_TOKEN_TTL_HOURS must be a whole number of at least 1" in run.stderr
+
+
+def test_a_request_reads_only_its_own_token_and_the_purge_deletes_the_other_expired_ones(
+    customer, django_assert_num_queries
+):
+    # given a customer with one expired token and two live ones
+    expired, live, other = token_for(customer), token_for(customer), token_for(customer)
+    AuthToken.objects.filter(token_key=expired[: CONSTANTS.TOKEN_KEY_LENGTH]).update(
+        expiry=timezone.now() - timedelta(seconds=1)
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {live}")
+    # when a live token is used: the token with its user, the role, the customer's orders
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/orders/").status_code == 200
+    # then the expired token is still there (knox would have read every token to delete it)
+    assert AuthToken.objects.filter(user=customer).count() == 3
+    # when the hourly purge runs
+    from accounts.tasks import purge_expired_tokens_task
+
+    deleted = purge_expired_tokens_task.apply().get()
+    # then only the expired one went, and the live ones still work
+    assert deleted == 1
+    assert AuthToken.objects.filter(user=customer).count() == 2
+    assert status_with(live) == 200
+    assert status_with(other) == 200
+    assert status_with(expired) == 401

@@ -34,13 +34,13 @@ pytestmark = pytest.mark.usefixtures("demo")
 # took both tasks after commit, one DELETE drops both outbox rows (AFTER_COMMIT_QUERIES).
 PLACEMENT_QUERIES = 8
 AFTER_COMMIT_QUERIES = 1
-# Pinned: the whole POST /api/v1/orders/ with an API token: the token and its user, the user's
-# other tokens (knox looks for expired ones), the customer's groups (the role), then the
+# Pinned: the whole POST /api/v1/orders/ with an API token: the token and its user (not the
+# user's other tokens: accounts.authentication), the customer's groups (the role), then the
 # placement. The answer is made from what the placement wrote: nothing is read back.
-API_PLACEMENT_QUERIES = 3 + PLACEMENT_QUERIES
-# Pinned: GET /api/v1/orders/{number}/ of an order placed and released: the three of the token
+API_PLACEMENT_QUERIES = 2 + PLACEMENT_QUERIES
+# Pinned: GET /api/v1/orders/{number}/ of an order placed and released: the two of the token
 # and role, the order, its lines (with version and production order), their operations, events.
-API_ORDER_GET_QUERIES = 3 + 4
+API_ORDER_GET_QUERIES = 2 + 4
 # Pinned: a one-line order whose material is in stock. Order lock and lines; item ids and lock;
 # production order lookup and insert; work centers and operations; item ids and requirements;
 # levels under that lock, earmarks, reserve UPDATE, ledger insert, requirements UPDATE; started
