@@ -219,7 +219,7 @@ def component_domains(
             if same and fixed is not None and support.solution is not None:
                 mine = _own_support(model, fixed, support.solution, t, base.values, pool)
             else:
-                mine = model.supports(model.state(_without(own.values, key)), [t], pool)
+                mine = model.supports(model.state(_without(own.values, key)), [t], pool, witness=False)
         else:
             own, mine = base, support
         answer.bases[key] = own
@@ -278,7 +278,7 @@ def _own_support(
         p, q = model.interval_around(solution, t, rlo[t], rhi[t])
         if (p, q) == (rlo[t], rhi[t]):
             return Support(solution, {}, {t: [(p, q)]})
-        return model.supports(model.state(_without(values, key)), [t], pool)
+        return model.supports(model.state(_without(values, key)), [t], pool, witness=False)
     dom = fixed[0]
     kept = dom[t]
     dom[t] = rdom[t]
@@ -302,7 +302,7 @@ def _own_support(
     finally:
         dom[t] = kept
     if undecided:
-        mask |= model.supports(model.state(_without(values, key)), [t], pool).masks[t] & undecided
+        mask |= model.supports(model.state(_without(values, key)), [t], pool, witness=False).masks[t] & undecided
     return Support(solution, {t: mask}, {})
 
 
@@ -364,7 +364,7 @@ def _with_dependents_dropped(
         if found == missing:
             return Support(support.solution, masks, dict(support.ranges))
         support = Support(support.solution, masks, dict(support.ranges))
-    extra = model.supports(model.state(relaxed, loose), [t], pool)
+    extra = model.supports(model.state(relaxed, loose), [t], pool, witness=False)
     if model.isnum[t]:
         ranges = merge_ranges(support.ranges[t] + extra.ranges[t])
         return Support(support.solution, dict(support.masks), {**support.ranges, t: ranges})
