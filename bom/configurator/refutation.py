@@ -235,7 +235,7 @@ class Refuting(Supporting):
         if opaques or self.isnum[t] or any(self.isnum[self.index[k]] for k in free):
             return [v for v in values if not self.rule_satisfiable(rule_index, {**fixed, key: v}, free)]
         choices = self._free_bits(free)
-        if self._combinations(free) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
+        if math.prod(len(bits) for _, bits in choices) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
             # One solver call per value, not one check per combination of the free options.
             return self.guarded.rule_refutes(rule_index, fixed, free, t, values)
         assign: dict[int, int] = {}
