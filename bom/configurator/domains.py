@@ -467,7 +467,8 @@ def minimal_conflict(
 ) -> list[Option]:
     """A minimal set of `base`'s options (a deletion filter, in display order) whose values, with
     `pinned`, leave no valid configuration; [] if `pinned` alone leaves none."""
-    everything = [o for o in component.options if o.key in base and o.key not in pinned]
+    members = component.members  # `base`'s options in display order, without a scan of every option
+    everything = sorted((members[k] for k in base if k in members and k not in pinned), key=lambda o: o.index)
     model = solver.model(component)
     assert model is not None
     # Start from the values that unit propagation needs to refute them, when it does, or from the

@@ -240,11 +240,9 @@ class CompiledProduct:
             domains.update(answer.domains)
             applicable.update(keys)
             values.update(base.values)
-            missing += [
-                o.key
-                for o in component.options
-                if base.status[o.key] is True and o.required and o.key not in base.values
-            ]
+            # Among the applicable options (`keys`, in option order), not every option.
+            members = component.members
+            missing += [k for k in keys if base.status[k] is True and members[k].required and k not in base.values]
         complete = not missing
         # API.md: a missing required option is reported only when the spec is otherwise complete
         # (it is the one thing missing) or the caller asks for strictness (placing an order), so

@@ -188,7 +188,12 @@ class Refuting(Supporting):
         return None
 
     def _core_keys(self, mask: int) -> set[str]:
-        return {self.options[v].key for v in range(self.n) if mask >> v & 1}
+        keys = set()
+        while mask:  # the set bits only: a core names few of the options
+            low = mask & -mask
+            keys.add(self.options[low.bit_length() - 1].key)
+            mask ^= low
+        return keys
 
     # -- rule-alone checks (explanations) ---------------------------------------------------
 
