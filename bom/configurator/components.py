@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Protocol
 
 import networkx as nx
@@ -122,7 +123,7 @@ def outcome(expression: Expression, env: Mapping[str, object]) -> Outcome:
     reads = _READS.get(expression)
     if reads is None:
         reads = _READS[expression] = tuple(sorted(expression.names))
-    key = (expression, tuple([env.get(name, _ABSENT) for name in reads]))
+    key = (expression, tuple(map(env.get, reads, repeat(_ABSENT))))
     known = _OUTCOMES.get(key)
     if known is not None:
         return known

@@ -219,7 +219,7 @@ def component_domains(
             if same and fixed is not None and support.solution is not None:
                 mine = _own_support(model, fixed, support.solution, t, base.values, pool)
             else:
-                mine = model.supports(model.state(_without(own.values, key)), [t], pool)
+                mine = model.supports(model.state(_without(own.values, key)), [t], pool, witness=False)
         else:
             own, mine = base, support
         answer.bases[key] = own
@@ -278,7 +278,7 @@ def _own_support(
         p, q = model.interval_around(solution, t, rlo[t], rhi[t])
         if (p, q) == (rlo[t], rhi[t]):
             return Support(solution, {}, {t: [(p, q)]})
-        return model.supports(model.state(_without(values, key)), [t], pool)
+        return model.supports(model.state(_without(values, key)), [t], pool, witness=False)
     dom = fixed[0]
     kept = dom[t]
     dom[t] = rdom[t]
@@ -302,7 +302,7 @@ def _own_support(
     finally:
         dom[t] = kept
     if undecided:
-        mask |= model.supports(model.state(_without(values, key)), [t], pool).masks[t] & undecided
+        mask |= model.supports(model.state(_without(values, key)), [t], pool, witness=False).masks[t] & undecided
     return Support(solution, {t: mask}, {})
 
 
@@ -364,7 +364,7 @@ def _with_dependents_dropped(
         if found == missing:
             return Support(support.solution, masks, dict(support.ranges))
         support = Support(support.solution, masks, dict(support.ranges))
-    extra = model.supports(model.state(relaxed, loose), [t], pool)
+    extra = model.supports(model.state(relaxed, loose), [t], pool, witness=False)
     if model.isnum[t]:
         ranges = merge_ranges(support.ranges[t] + extra.ranges[t])
         return Support(support.solution, dict(support.masks), {**support.ranges, t: ranges})
@@ -467,7 +467,8 @@ def minimal_conflict(
 ) -> list[Option]:
     """A minimal set of `base`'s options (a deletion filter, in display order) whose values, with
     `pinned`, leave no valid configuration; [] if `pinned` alone leaves none."""
-    everything = [o for o in component.options if o.key in base and o.key not in pinned]
+    members = component.members  # `base`'s options in display order, without a scan of every option
+    everything = sorted((members[k] for k in base if k in members and k not in pinned), key=lambda o: o.index)
     model = solver.model(component)
     assert model is not None
     # Start from the values that unit propagation needs to refute them, when it does, or from the

@@ -240,11 +240,9 @@ class CompiledProduct:
             domains.update(answer.domains)
             applicable.update(keys)
             values.update(base.values)
-            missing += [
-                o.key
-                for o in component.options
-                if base.status[o.key] is True and o.required and o.key not in base.values
-            ]
+            # Among the applicable options (`keys`, in option order), not every option.
+            members = component.members
+            missing += [k for k in keys if base.status[k] is True and members[k].required and k not in base.values]
         complete = not missing
         # API.md: a missing required option is reported only when the spec is otherwise complete
         # (it is the one thing missing) or the caller asks for strictness (placing an order), so
@@ -393,12 +391,10 @@ class CompiledProduct:
         """Report the rules that the values given already break; whether there were any."""
         broken = False
         env = base.env
-        for rule in component.rules:
-            if rule.expr.names.isdisjoint(env):
-                # It reads no option with a value: it stops at the first it reads (missing), or it
-                # reads none and is the same everywhere, true (a product whose rule is false
-                # everywhere is not published).
-                continue
+        for rule in _reading_any(component, env):
+            # A rule that reads no option with a value is left out: it stops at the first it reads
+            # (missing), or it reads none and is the same everywhere, true (a product whose rule
+            # is false everywhere is not published).
             kind, value = outcome(rule.expr, env)
             if kind == "missing" or value is True:
                 continue  # holds; or undecided yet, or reads an option that does not apply
@@ -585,6 +581,17 @@ def _contradicting(component: Component, model: Model | None) -> list[Rule]:
 
 
 _CONTRADICTION_REBUILDS = 60
+
+
+def _reading_any(component: Component, env: Mapping[str, object]) -> list[Rule]:
+    """The component's rules that read some option of `env`, in rule order: from the rules of
+    each option when `env` holds few options (a partial spec of a large product), so the call
+    does not scan every rule of the product."""
+    if len(env) * 8 >= len(component.rules):
+        return [rule for rule in component.rules if not rule.expr.names.isdisjoint(env)]
+    reading = component.rules_reading
+    found = {rule.index: rule for key in env for rule in reading.get(key, ())}
+    return [found[index] for index in sorted(found)]
 
 
 def _clean_value(option: Option, raw: object) -> tuple[object, list[str]]:

@@ -188,7 +188,12 @@ class Refuting(Supporting):
         return None
 
     def _core_keys(self, mask: int) -> set[str]:
-        return {self.options[v].key for v in range(self.n) if mask >> v & 1}
+        keys = set()
+        while mask:  # the set bits only: a core names few of the options
+            low = mask & -mask
+            keys.add(self.options[low.bit_length() - 1].key)
+            mask ^= low
+        return keys
 
     # -- rule-alone checks (explanations) ---------------------------------------------------
 
@@ -235,7 +240,7 @@ class Refuting(Supporting):
         if opaques or self.isnum[t] or any(self.isnum[self.index[k]] for k in free):
             return [v for v in values if not self.rule_satisfiable(rule_index, {**fixed, key: v}, free)]
         choices = self._free_bits(free)
-        if self._combinations(free) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
+        if math.prod(len(bits) for _, bits in choices) > _ENUMERATION_LIMIT and self.guarded.holds(rule_index):
             # One solver call per value, not one check per combination of the free options.
             return self.guarded.rule_refutes(rule_index, fixed, free, t, values)
         assign: dict[int, int] = {}

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from bom.configurator.compiled import Model, Sol, State, Support
 
 SOLVER_NAME = "cadical195"
+_POSITIVE = (0).__lt__
 
 
 def _bits(mask: int) -> list[int]:
@@ -99,6 +100,8 @@ class _Encoding:
         for v, row in enumerate(self.lit):
             for bit, lit in row.items():
                 self.owner[lit] = (v, bit)
+        self.first = first
+        self.bit_of_lit: list[int] = [bit for _, bit in self.owner[first:]]  # literal first.. -> its bit
 
     def domains(self) -> list[list[int]]:
         """Exactly one bit of each option."""
@@ -194,11 +197,15 @@ class SatModel:
         assert found is not None
         model = self.model
         _, lo, hi = state
-        dom = [0] * model.n
+        # Exactly one bit of each option is true and the options' literals come in option order,
+        # so the true literals, in order, are the options' bits (one pass in C, no Python loop).
+        dom = list(
+            itertools.compress(
+                self.encoding.bit_of_lit, map(_POSITIVE, found[self.encoding.first - 1 : self.encoding.bits])
+            )
+        )
+        assert len(dom) == model.n
         at = list(lo)
-        owner = self.encoding.owner
-        for v, bit in [owner[lit] for lit in found[: self.encoding.bits] if lit > 0]:
-            dom[v] = bit
         for v in model.numbers:
             if dom[v] == PRESENT:
                 mode = numbers if isinstance(numbers, str) else numbers.get(v, "mid")
@@ -223,9 +230,11 @@ class SatModel:
             self.solver.set_phases(phases)
 
     @_locked
-    def supports(self, state: State | None, targets: list[int], pool: list[Sol]) -> Support:
+    def supports(self, state: State | None, targets: list[int], pool: list[Sol], *, witness: bool = True) -> Support:
         """Model.supports on the solver: a model proves all of its values at once; each value no
-        model has taken yet is asked once (found: more values proven; not found: refuted)."""
+        model has taken yet is asked once (found: more values proven; not found: refuted).
+        `witness=False` with one target: each of its values is asked once, no model decoded (a
+        decoding reads every option, a call under assumptions costs less) and no solution given."""
         from bom.configurator.supports import Support
 
         model = self.model
@@ -235,6 +244,8 @@ class SatModel:
             return Support(None, dict.fromkeys(discrete, 0), {t: [] for t in numbers})
         dom, lo, hi = state
         need = {t: dom[t] & ~MISSING_BITS for t in targets}
+        if not witness and len(targets) == 1:
+            return self._values(state, targets[0], need[targets[0]])
         found = dict.fromkeys(targets, 0)
         sols = [s for s in pool[-8:] if model.consistent(s, state)]
 
@@ -276,6 +287,22 @@ class SatModel:
                     base.append(-lit[t][bit])  # refuted: out of the calls that follow
         ranges = {t: [(lo[t], hi[t])] if found[t] & PRESENT else [] for t in numbers}
         return Support(sols[0], {t: found[t] & need[t] for t in discrete}, ranges)
+
+    def _values(self, state: State, t: int, need: int) -> Support:
+        """The values of `need` (bits of variable t) that some valid assignment within `state`
+        takes: one solver call each, under the state's assumptions."""
+        from bom.configurator.supports import Support
+
+        base = self.assumptions(state)
+        row = self.encoding.lit[t]
+        found = 0
+        for bit in _bits(need):
+            if self._solve([*base, row[bit]]):
+                found |= bit
+        if self.model.isnum[t]:
+            _, lo, hi = state
+            return Support(None, {}, {t: [(lo[t], hi[t])] if found & PRESENT else []})
+        return Support(None, {t: found}, {})
 
     @_locked
     def core(self, values: Mapping[str, object], pinned: Mapping[str, object]) -> set[str] | None:

@@ -38,13 +38,15 @@ class Support:
 class Supporting(Searching):
     """Supports of targets within a state."""
 
-    def supports(self, state: State | None, targets: list[int], pool: list[Sol]) -> Support:
+    def supports(self, state: State | None, targets: list[int], pool: list[Sol], *, witness: bool = True) -> Support:
         """The values of each target that some complete valid assignment within `state` takes.
 
         `pool` holds solutions found before (of any base): those consistent with `state` are used,
-        and the new ones are added to it."""
+        and the new ones are added to it. `witness=False`: the caller reads only the masks and
+        ranges, so the answer's solution may be None even when there is one (on SAT, one target's
+        values are then asked one call each, no model decoded)."""
         if self.sat is not None:
-            return self.sat.supports(state, targets, pool)
+            return self.sat.supports(state, targets, pool, witness=witness)
         discrete = [t for t in targets if not self.isnum[t]]
         numbers = [t for t in targets if self.isnum[t]]
         if state is None:

@@ -252,11 +252,8 @@ class Variables:
         dom, lo, hi = state
         if not all(map(operator.and_, sdom, dom)):
             return False
-        if self.has_numbers:
-            for v in range(self.n):
-                if self.isnum[v] and sdom[v] == PRESENT and not lo[v] <= slo[v] <= hi[v]:
-                    return False
-        return True
+        # Only the number options: O(numbers), not O(options).
+        return all(sdom[v] != PRESENT or lo[v] <= slo[v] <= hi[v] for v in self.numbers)
 
     # -- cheap decisions -------------------------------------------------------------------
 
