@@ -7,8 +7,8 @@ the CHECK constraints on Item back the invariant 0 <= reserved <= on_hand whatev
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -76,7 +76,8 @@ def stock_reserve(
 ) -> dict[int, Decimal]:
     """Reserve all of `quantities` ({item_id: qty}) or nothing; `holdback` is stock promised to
     others that are not yet reserved (earmarks of starving orders) and may not be taken. `locked`:
-    these items as the caller read them under its locks in this transaction (else they are locked).
+    these items as the caller read them under its locks in this transaction (else they are locked);
+    what is reserved is added to their `reserved` too, so they stay the rows' levels.
 
     Must run inside the caller's transaction. Returns {} when everything was reserved, otherwise
     {item_id: short quantity} for each item that lacked stock (and nothing was reserved).
@@ -91,6 +92,9 @@ def stock_reserve(
     if short:
         return short
     _add("reserved", wanted)
+    places = Decimal(1).scaleb(-Item._meta.get_field("reserved").decimal_places)  # type: ignore[union-attr]
+    for pk, qty in wanted.items():  # as _add rounded them in the rows
+        items[pk].reserved = (items[pk].reserved + qty).quantize(places, rounding=ROUND_HALF_UP)
     LedgerEntry.objects.bulk_create(
         LedgerEntry(item_id=pk, reason=LedgerEntry.Reason.RESERVATION, reserved_delta=qty, source=source)
         for pk, qty in sorted(wanted.items())
@@ -101,6 +105,13 @@ def stock_reserve(
 def stock_levels_locked(*, item_ids: list[int]) -> dict[int, Item]:
     """Lock these items (primary-key order) and return them with their current levels."""
     return _locked_items(sorted(item_ids))
+
+
+def stock_levels_locked_by_sku(*, skus: Iterable[str]) -> dict[int, Item]:
+    """stock_levels_locked for the items of these SKUs, found and locked in one query (the same
+    rows, locked in the same primary-key order); an unknown SKU is simply absent."""
+    items = Item.objects.select_for_update().filter(sku__in=sorted(skus)).order_by("pk")
+    return {item.pk: item for item in items}
 
 
 def stock_reserve_lines(*, lines: list[tuple[int, Decimal, str]]) -> None:
