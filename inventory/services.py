@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
@@ -44,12 +44,26 @@ def stock_lock(*, item_ids: list[int]) -> None:
 
 def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
     """One UPDATE for all items: field = field + delta (per item), rounded to the field's places.
+    The callers hold the rows' locks already. On PostgreSQL the deltas travel as two arrays (one
+    parameter each, however many items): an ORM CASE of one WHEN per item cost 4 ms of Python per
+    100 items to build and compile (a release of 300 BOM lines spent half its time there).
 
     The rounding matters on SQLite (`make run`), which adds decimals as binary floats: without it
     5.36 + 0.72 - 5.36 - 0.72 leaves -2e-16 and the CHECK reserved >= 0 refuses a backflush. On
     PostgreSQL's exact numeric it changes nothing.
     """
-    places = Item._meta.get_field(field).decimal_places  # type: ignore[union-attr]
+    model_field = Item._meta.get_field(field)
+    assert isinstance(model_field, DecimalField)
+    places = model_field.decimal_places
+    if connection.vendor == "postgresql":
+        ids = sorted(deltas)
+        column = connection.ops.quote_name(str(model_field.column))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                ADD_SQL.format(table=connection.ops.quote_name(Item._meta.db_table), column=column),
+                [places, ids, [deltas[pk] for pk in ids]],
+            )
+        return
     quantity = DecimalField(max_digits=16, decimal_places=places)
     Item.objects.filter(pk__in=list(deltas)).update(
         **{
@@ -65,6 +79,12 @@ def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
             )
         }
     )
+
+
+# _add on PostgreSQL: every item's delta from two arrays joined on the id.
+ADD_SQL = """
+UPDATE {table} AS i SET {column} = ROUND(i.{column} + v.delta, %s)
+FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, delta) WHERE i.id = v.id"""
 
 
 def stock_reserve(
