@@ -7,11 +7,11 @@ the CHECK constraints on Item back the invariant 0 <= reserved <= on_hand whatev
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DecimalField, F, Value, When
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
@@ -44,12 +44,26 @@ def stock_lock(*, item_ids: list[int]) -> None:
 
 def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
     """One UPDATE for all items: field = field + delta (per item), rounded to the field's places.
+    The callers hold the rows' locks already. On PostgreSQL the deltas travel as two arrays (one
+    parameter each, however many items): an ORM CASE of one WHEN per item cost 4 ms of Python per
+    100 items to build and compile (a release of 300 BOM lines spent half its time there).
 
     The rounding matters on SQLite (`make run`), which adds decimals as binary floats: without it
     5.36 + 0.72 - 5.36 - 0.72 leaves -2e-16 and the CHECK reserved >= 0 refuses a backflush. On
     PostgreSQL's exact numeric it changes nothing.
     """
-    places = Item._meta.get_field(field).decimal_places  # type: ignore[union-attr]
+    model_field = Item._meta.get_field(field)
+    assert isinstance(model_field, DecimalField)
+    places = model_field.decimal_places
+    if connection.vendor == "postgresql":
+        ids = sorted(deltas)
+        column = connection.ops.quote_name(str(model_field.column))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                ADD_SQL.format(table=connection.ops.quote_name(Item._meta.db_table), column=column),
+                [places, ids, [deltas[pk] for pk in ids]],
+            )
+        return
     quantity = DecimalField(max_digits=16, decimal_places=places)
     Item.objects.filter(pk__in=list(deltas)).update(
         **{
@@ -67,6 +81,12 @@ def _add(field: str, deltas: Mapping[int, Decimal]) -> None:
     )
 
 
+# _add on PostgreSQL: every item's delta from two arrays joined on the id.
+ADD_SQL = """
+UPDATE {table} AS i SET {column} = ROUND(i.{column} + v.delta, %s)
+FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, delta) WHERE i.id = v.id"""
+
+
 def stock_reserve(
     *,
     quantities: Mapping[int, Decimal],
@@ -76,7 +96,8 @@ def stock_reserve(
 ) -> dict[int, Decimal]:
     """Reserve all of `quantities` ({item_id: qty}) or nothing; `holdback` is stock promised to
     others that are not yet reserved (earmarks of starving orders) and may not be taken. `locked`:
-    these items as the caller read them under its locks in this transaction (else they are locked).
+    these items as the caller read them under its locks in this transaction (else they are locked);
+    what is reserved is added to their `reserved` too, so they stay the rows' levels.
 
     Must run inside the caller's transaction. Returns {} when everything was reserved, otherwise
     {item_id: short quantity} for each item that lacked stock (and nothing was reserved).
@@ -91,6 +112,9 @@ def stock_reserve(
     if short:
         return short
     _add("reserved", wanted)
+    places = Decimal(1).scaleb(-Item._meta.get_field("reserved").decimal_places)  # type: ignore[union-attr]
+    for pk, qty in wanted.items():  # as _add rounded them in the rows
+        items[pk].reserved = (items[pk].reserved + qty).quantize(places, rounding=ROUND_HALF_UP)
     LedgerEntry.objects.bulk_create(
         LedgerEntry(item_id=pk, reason=LedgerEntry.Reason.RESERVATION, reserved_delta=qty, source=source)
         for pk, qty in sorted(wanted.items())
@@ -101,6 +125,13 @@ def stock_reserve(
 def stock_levels_locked(*, item_ids: list[int]) -> dict[int, Item]:
     """Lock these items (primary-key order) and return them with their current levels."""
     return _locked_items(sorted(item_ids))
+
+
+def stock_levels_locked_by_sku(*, skus: Iterable[str]) -> dict[int, Item]:
+    """stock_levels_locked for the items of these SKUs, found and locked in one query (the same
+    rows, locked in the same primary-key order); an unknown SKU is simply absent."""
+    items = Item.objects.select_for_update().filter(sku__in=sorted(skus)).order_by("pk")
+    return {item.pk: item for item in items}
 
 
 def stock_reserve_lines(*, lines: list[tuple[int, Decimal, str]]) -> None:

@@ -357,7 +357,7 @@ def _order_release(*, order_id: int) -> Order | None:
         lines = list(order.lines.order_by("position"))
         # One lock on every item of every line, in primary-key order, before any line reserves:
         # two multi-line orders released at once then queue instead of deadlocking.
-        production.material_lock(boms=[line.bom for line in lines])
+        locked = production.material_lock(boms=[line.bom for line in lines])
         waiting = []
         promised = None
         for line in lines:
@@ -369,6 +369,7 @@ def _order_release(*, order_id: int) -> Order | None:
                 bom=line.bom,
                 routing=line.routing,
                 promised_date=estimate,
+                locked=locked,
             )
             if po.status == po.Status.AWAITING_MATERIAL:
                 waiting.append(po.number)

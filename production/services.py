@@ -27,7 +27,6 @@ from django.utils.translation import pgettext_lazy
 from config.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from config.transactions import retry_on_conflict
 from inventory import services as stock
-from inventory.selectors import item_ids_by_sku
 from outbox.services import outbox_enqueue
 from production import signals
 from production.allocation import Demand, allocate
@@ -68,10 +67,10 @@ def production_order_number(order_line_id: int) -> str:
     return f"PO-{order_line_id:06d}"
 
 
-def material_lock(*, boms: Iterable[Sequence[Mapping[str, Any]]]) -> None:
-    """Lock the stock rows of every item these BOM snapshots use, in primary-key order, at once."""
-    skus = {line["item"] for bom in boms for line in bom}
-    stock.stock_lock(item_ids=list(item_ids_by_sku(skus).values()))
+def material_lock(*, boms: Iterable[Sequence[Mapping[str, Any]]]) -> dict[int, Any]:
+    """Lock the stock rows of every item these BOM snapshots use, in primary-key order, at once;
+    returns them by id with their levels, for production_order_create to reserve from."""
+    return stock.stock_levels_locked_by_sku(skus={line["item"] for bom in boms for line in bom})
 
 
 def production_order_create(
@@ -82,16 +81,22 @@ def production_order_create(
     bom: Sequence[Mapping[str, Any]],
     routing: Sequence[Mapping[str, Any]],
     promised_date: Any = None,
+    locked: Mapping[int, Any] | None = None,
 ) -> tuple[ProductionOrder, bool]:
     """Create the production order of an order line, with its operations and material, and try to
     reserve the material (all or nothing). Idempotent: returns (existing, False) if it exists.
+    `locked`: material_lock's answer for this BOM in this transaction (else the items are locked
+    here); the reservations made are added to its levels.
 
-    Runs inside the caller's transaction, which must hold a lock on the order.
+    Runs inside the caller's transaction, which must hold a lock on the order. The reservation is
+    decided first, so each row is inserted as it ends: one INSERT per table, nothing updated after.
     """
     existing = ProductionOrder.objects.filter(order_line_id=order_line_id).first()
     if existing is not None:
         return existing, False
-    po = ProductionOrder.objects.create(
+    if locked is None:
+        locked = material_lock(boms=[bom])
+    po = ProductionOrder(
         number=production_order_number(order_line_id),
         order_line_id=order_line_id,
         product=product,
@@ -99,9 +104,13 @@ def production_order_create(
         status=Status.AWAITING_MATERIAL,
         promised_date=promised_date,
     )
+    requirements = _requirements(bom, quantity, locked)
+    _reserve(po, requirements, locked)
+    po.save(force_insert=True)
     _operations_create(po, routing, quantity)
-    requirements = _requirements_create(po, bom, quantity)
-    _reserve(po, requirements)
+    for req in requirements:
+        req.production_order = po
+    MaterialRequirement.objects.bulk_create(requirements)
     return po, True
 
 
@@ -135,28 +144,30 @@ def _operations_create(po: ProductionOrder, routing: Sequence[Mapping[str, Any]]
     )
 
 
-def _requirements_create(
-    po: ProductionOrder, bom: Sequence[Mapping[str, Any]], quantity: int
+def _requirements(
+    bom: Sequence[Mapping[str, Any]], quantity: int, items: Mapping[int, Any]
 ) -> list[MaterialRequirement]:
+    """The material rows of a BOM snapshot (unsaved, nothing reserved), its items found among the
+    locked `items`; raises DomainError (unknown_item) when one is gone."""
     needed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for line in bom:
         needed[(line["item"], line.get("operation") or "")] += Decimal(line["quantity"]) * quantity
-    ids = item_ids_by_sku({sku for sku, _ in needed})
+    ids = {item.sku: pk for pk, item in items.items()}
     missing = {sku for sku, _ in needed} - set(ids)
     if missing:
         raise DomainError(_("Unknown items: %(skus)s.") % {"skus": ", ".join(sorted(missing))}, code="unknown_item")
-    return MaterialRequirement.objects.bulk_create(
-        MaterialRequirement(production_order=po, item_id=ids[sku], operation_key=op_key, quantity=qty)
+    return [
+        MaterialRequirement(item_id=ids[sku], operation_key=op_key, quantity=qty)
         for (sku, op_key), qty in sorted(needed.items())
         if qty > 0
-    )
+    ]
 
 
 def _starving_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(hours=settings.ALLOCATION_EARMARK_AFTER_HOURS)
 
 
-def _earmarked(item_ids: Iterable[int], *, exclude_po: int | None = None) -> dict[int, Decimal]:
+def _earmarked(item_ids: Iterable[int]) -> dict[int, Decimal]:
     """What starving waiting orders still lack of these items: stock newer orders may not take."""
     rows = (
         MaterialRequirement.objects.filter(
@@ -165,35 +176,27 @@ def _earmarked(item_ids: Iterable[int], *, exclude_po: int | None = None) -> dic
             production_order__created_at__lt=_starving_cutoff(),
             reserved__lt=F("quantity"),
         )
-        .exclude(production_order_id=exclude_po)
         .values("item_id")
         .annotate(lacking=Sum(F("quantity") - F("reserved")))
     )
     return {row["item_id"]: row["lacking"] for row in rows}
 
 
-def _reserve(po: ProductionOrder, requirements: Iterable[MaterialRequirement]) -> bool:
-    """Reserve what the production order still lacks, all or nothing, leaving alone what starving
-    orders are owed; True when it has it all."""
-    outstanding: dict[int, Decimal] = defaultdict(Decimal)
+def _reserve(po: ProductionOrder, requirements: Sequence[MaterialRequirement], items: Mapping[int, Any]) -> bool:
+    """Reserve the material of a new production order (not yet inserted), all or nothing, leaving
+    alone what starving orders are owed, from `items` locked by the caller (material_lock); True
+    when it has it all, and then its rows say so (reserved, status planned) for their INSERT."""
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
     for req in requirements:
-        outstanding[req.item_id] += req.quantity - req.reserved
-    wanted = {item: qty for item, qty in outstanding.items() if qty > 0}
+        wanted[req.item_id] += req.quantity
     if wanted:
-        # Items first (primary-key order), then the earmarks read under those locks.
-        items = stock.stock_levels_locked(item_ids=list(wanted))
-        holdback = _earmarked(wanted, exclude_po=po.pk)
+        holdback = _earmarked(wanted)  # read under the items' locks
         if stock.stock_reserve(quantities=wanted, source=po.number, holdback=holdback, locked=items):
             return False
-    MaterialRequirement.objects.filter(production_order=po).update(reserved=F("quantity"))
-    po.status = _ready_status(po.pk)
-    ProductionOrder.objects.filter(pk=po.pk).update(status=po.status)
+    for req in requirements:
+        req.reserved = req.quantity
+    po.status = Status.PLANNED  # new: none of its operations has started
     return True
-
-
-def _ready_status(po_id: int) -> str:
-    started = Operation.objects.filter(production_order_id=po_id).exclude(status=Operation.Status.PENDING).exists()
-    return Status.IN_PROGRESS if started else Status.PLANNED
 
 
 @retry_on_conflict

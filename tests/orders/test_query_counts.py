@@ -41,15 +41,15 @@ API_PLACEMENT_QUERIES = 2 + PLACEMENT_QUERIES
 # Pinned: GET /api/v1/orders/{number}/ of an order placed and released: the two of the token
 # and role, the order, its lines (with version and production order), their operations, events.
 API_ORDER_GET_QUERIES = 2 + 4
-# Pinned: a one-line order whose material is in stock. Order lock and lines; item ids and lock;
-# production order lookup and insert; work centers and operations; item ids and requirements;
-# levels under that lock, earmarks, reserve UPDATE, ledger insert, requirements UPDATE; started
-# operations, status UPDATE; the order's promised date and status (one UPDATE), event; the re-plan
-# request and the customer's "confirmed" mail (outbox);
-# savepoints. (Item ids are looked up by SKU twice: constant, but redundant.)
-RELEASE_QUERIES = 23
+# Pinned: a one-line order whose material is in stock. Order lock and lines; its items found and
+# locked with their levels in one query; production order lookup; earmarks read under those locks,
+# reserve UPDATE, ledger insert; then each row inserted as it ends (the production order planned,
+# its requirements reserved): production order, work centers and operations, requirements; the
+# order's promised date and status (one UPDATE), event; the re-plan request and the customer's
+# "confirmed" mail (outbox); savepoints. Nothing is read twice or updated after its INSERT.
+RELEASE_QUERIES = 17
 # Pinned: the same order when stock is short: no reservation writes, one "awaiting material" event.
-RELEASE_WAITING_QUERIES = 19
+RELEASE_WAITING_QUERIES = 16
 
 
 def synthetic_product(slug: str, bom_lines: int, *, prefix: str = "SYN", stock: str = "1000") -> None:

@@ -51,11 +51,11 @@ def test_an_interrupted_release_leaves_nothing_half_done_and_a_rerun_completes_i
     real = production_services._reserve
     calls = {"n": 0}
 
-    def crash_on_second_line(po, requirements):
+    def crash_on_second_line(po, requirements, items):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("worker lost")
-        return real(po, requirements)
+        return real(po, requirements, items)
 
     # when the release dies while reserving the second line's material
     monkeypatch.setattr(production_services, "_reserve", crash_on_second_line)

@@ -87,8 +87,8 @@ def test_multi_line_orders_released_at_once_do_not_deadlock(monkeypatch):
     real_reserve = production_services._reserve
     reserved_once = threading.local()
 
-    def reserve_then_meet(po, requirements):
-        done = real_reserve(po, requirements)
+    def reserve_then_meet(po, requirements, items):
+        done = real_reserve(po, requirements, items)
         if not getattr(reserved_once, "value", False):
             reserved_once.value = True
             # with the items locked up front, the other worker waits in the database instead
