@@ -1,0 +1,210 @@
+"""The configurator's explanations on random small products, against the brute-force oracle.
+
+An excluded value's reason (bom/configurator/domains.py `explain_all`) names values of the spec
+(or the defaults filled in with it); each kind promises a conflict that the oracle of
+tests/bom/test_properties.py, which enumerates every valid configuration, can check:
+
+- a rule's message "(you chose X)": no valid configuration keeps X's values with the excluded
+  value (the rule alone refutes it with them, when its other options always apply, or the
+  product does: `certain` or `not solver.feasible(...)`); a message without "(you chose ...)"
+  names no value: the excluded value alone has no valid configuration;
+- "<label> would no longer apply. (you chose X)": no valid configuration keeps that option's value
+  (X) with the excluded value and the other values its condition reads;
+- "Not possible together with X.": X's values with the excluded value have no valid
+  configuration, and X is minimal: without any one of them, some valid configuration keeps the rest;
+- "Not possible in any configuration.": the excluded value alone has no valid configuration.
+
+The named values are read back from the texts of generated products, whose labels the tests
+control; every value named must be one of the values the domain was computed with. "No valid
+configuration" is within the excluded option's component (the options rules and conditions link
+to it), as the engine answers each component apart. A second
+property calls `minimal_conflict` directly on a compiled product's components.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from bom.configurator.decimals import fmt
+from bom.configurator.domains import CompiledSolver, minimal_conflict
+from tests.bom.test_properties import (
+    Oracle,
+    compiled_or_none,
+    mixed_products,
+    specs,
+    synthetic_products,
+    typed,
+    values_of,
+)
+
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+TOGETHER = re.compile(r"^Not possible together with (.+)\.$")
+NOWHERE = "Not possible in any configuration."
+NO_LONGER = re.compile(r"^(.+) would no longer apply\. \(you chose (.+)\)$")
+YOU_CHOSE = " (you chose "
+
+
+def value_text(option, value):
+    """How a reason shows a value (components.value_label)."""
+    if option["type"] == "choice":
+        return next(c["label"] for c in option["choices"] if c["value"] == value)
+    if option["type"] == "boolean":
+        return "yes" if value else "no"
+    if option["type"] == "number":
+        return f"{fmt(value)} {option.get('unit', '')}".strip()
+    return f"'{value}'" if value else "none"
+
+
+class Names:
+    """The values a reason can name, by their text ("Label: value")."""
+
+    def __init__(self, oracle):
+        self.items = {}
+        self.labels = {}
+        for option in oracle.options:
+            self.labels[option["label"]] = option["key"]
+            for value in dict.fromkeys(values_of(option) + ([""] if option["type"] == "text" else [])):
+                text = f"{option['label']}: {value_text(option, value)}"
+                assert text not in self.items, text  # the generated labels never collide
+                self.items[text] = (option["key"], value)
+
+    def parse(self, text):
+        """The values "Label: value, Label: value" names (each must be a known value)."""
+        named = {}
+        for item in text.split(", "):
+            assert item in self.items, (item, text)
+            key, value = self.items[item]
+            assert key not in named, text
+            named[key] = value
+        return named
+
+
+def read_reason(reason, rules, names):
+    """(kind, the named values, the option named as no longer applying)."""
+    if reason == NOWHERE:
+        return "nowhere", {}, None
+    if m := TOGETHER.match(reason):
+        return "together", names.parse(m.group(1)), None
+    if m := NO_LONGER.match(reason):
+        assert m.group(1) in names.labels, reason
+        return "no longer", names.parse(m.group(2)), names.labels[m.group(1)]
+    for message in rules:
+        if reason == message:
+            return "rule", {}, None
+        if reason.startswith(message + YOU_CHOSE) and reason.endswith(")"):
+            return "rule", names.parse(reason[len(message + YOU_CHOSE) : -1]), None
+    raise AssertionError(f"not a reason the engine gives: {reason!r}")
+
+
+def typed_texts(oracle, values, dropped):
+    """The texts as `values` has them ('' when not typed), `dropped` read as ''. A conflict is
+    minimal with the texts the customer typed: an untyped text reads as '', so leaving a typed
+    one out of a set is not a relaxation (the engine's deletion filter tries each value with the
+    texts still in the set as typed, and a text it drops reads as '')."""
+    return {k: "" if k == dropped else values.get(k, "") for k in oracle.texts}
+
+
+def check_explanations(product, oracle, definition, spec):
+    """Every excluded value's reason names values that really conflict with it (see the module)."""
+    result = product.configure(spec)
+    mine, values, status = oracle.settle(typed(oracle, spec))
+    names = Names(oracle)
+    rules = [r["message"] for r in definition.get("rules", [])]
+    kinds = []
+    for key, domain in result["domains"].items():
+        option = oracle.by_key[key]
+        # the values the domain of `key` was computed with (test_properties.Oracle.offered)
+        own = oracle.base(mine, exclude=key)[0] if key in values else values
+        for shown, reason in domain.get("excluded", {}).items():
+            value = {"true": True, "false": False}[shown] if option["type"] == "boolean" else shown
+            kind, named, other = read_reason(reason, rules, names)
+            kinds.append(kind)
+            where = (key, value, reason, spec)
+            # the values named are the customer's (or the defaults filled in with them)
+            assert all(k != key and k in own and own[k] == v for k, v in named.items()), (named, own, where)
+            if kind == "nowhere" or (kind == "rule" and not named):
+                assert not oracle.feasible({key: value}, key), where
+            elif kind == "rule":
+                assert not oracle.feasible({**named, key: value}, key), where
+            elif kind == "no longer":
+                assert named == {other: own[other]}, where
+                reads = {k: own[k] for k in oracle.when[other].names - {key} if k in own}
+                assert not oracle.feasible({**reads, other: own[other], key: value}, key), where
+            else:
+                assert named, where
+                assert not oracle.feasible({**named, key: value}, key), where
+                for dropped in named:
+                    rest = {k: v for k, v in named.items() if k != dropped}
+                    assert oracle.feasible({**typed_texts(oracle, own, dropped), **rest, key: value}, key), (
+                        dropped,
+                        where,
+                    )
+    return kinds
+
+
+def _explanations_hold(data, products):
+    definition = data.draw(products)
+    oracle = Oracle(definition)
+    product = compiled_or_none(definition, oracle)
+    assume(product is not None)
+    oracle.order = [o.key for c in product._components for o in c.order]
+    for _ in range(3):
+        check_explanations(product, oracle, definition, data.draw(specs(definition, oracle)))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_explanations_of_synthetic_products_name_values_that_conflict(data):
+    _explanations_hold(data, synthetic_products())
+
+
+@SETTINGS
+@given(data=st.data())
+def test_explanations_of_mixed_products_name_values_that_conflict(data):
+    _explanations_hold(data, mixed_products())
+
+
+@SETTINGS
+@given(data=st.data())
+def test_minimal_conflict_names_a_minimal_set_that_conflicts(data):
+    # given a random product, a value pinned and other values that leave no valid configuration
+    definition = data.draw(st.one_of(mixed_products(), synthetic_products()))
+    oracle = Oracle(definition)
+    product = compiled_or_none(definition, oracle)
+    assume(product is not None)
+    component = data.draw(st.sampled_from([c for c in product._components if any(o.type != "text" for o in c.options)]))
+    keys = [o.key for o in component.options if o.type != "text"]
+    pinned_key = data.draw(st.sampled_from(keys))
+    pinned = {pinned_key: data.draw(st.sampled_from(values_of(oracle.by_key[pinned_key])))}
+    base = {}
+    for option in component.options:
+        if option.key != pinned_key and data.draw(st.booleans()):
+            base[option.key] = data.draw(st.sampled_from(values_of(oracle.by_key[option.key])))
+    assume(not oracle.feasible({**base, **pinned}, pinned_key))
+    # when the engine names a minimal conflict among the values
+    keep = minimal_conflict(CompiledSolver(product._models), component, pinned, base)
+    named = {o.key: base[o.key] for o in keep}
+    # then they conflict with the pinned value, and each one is needed
+    assert set(named) <= set(base)
+    assert not oracle.feasible({**named, **pinned}, pinned_key), (named, pinned, base)
+    for dropped in named:
+        rest = {k: v for k, v in named.items() if k != dropped}
+        assert oracle.feasible({**typed_texts(oracle, base, dropped), **rest, **pinned}, pinned_key), (
+            dropped,
+            named,
+            pinned,
+            base,
+        )
+
+
+def test_number_values_read_back_as_decimals():
+    # given a number option of a generated product
+    option = {"key": "o0", "label": "O0", "type": "number", "min": "1", "max": "2", "step": "0.5", "unit": "cm"}
+    oracle = Oracle({"options": [option], "rules": []})
+    # then a reason's text of its value reads back as the value itself
+    assert Names(oracle).parse("O0: 1.5 cm") == {"o0": Decimal("1.5")}
