@@ -23,14 +23,18 @@ property calls `minimal_conflict` directly on a compiled product's components.
 
 from __future__ import annotations
 
+import random
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bom.configurator import compile_product
 from bom.configurator.decimals import fmt
 from bom.configurator.domains import CompiledSolver, minimal_conflict
+from bom.expressions import NameInfo, parse
 from tests.bom.test_properties import (
     Oracle,
     compiled_or_none,
@@ -40,6 +44,8 @@ from tests.bom.test_properties import (
     typed,
     values_of,
 )
+from tests.support.feature_models import feature_model_product
+from tests.support.sat_oracle import SatOracle
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -200,6 +206,72 @@ def test_minimal_conflict_names_a_minimal_set_that_conflicts(data):
             pinned,
             base,
         )
+
+
+def check_explanations_by_sat(product, oracle, definition, spec, answer):
+    """`check_explanations` on a product too large to enumerate, against its SAT encoding (the
+    product has choice and boolean options only, so no text reads as '')."""
+    names = Names(SimpleNamespace(options=definition["options"]))
+    rules = [r["message"] for r in definition.get("rules", [])]
+    by_key = {o["key"]: o for o in definition["options"]}
+    normalized = answer["normalized_spec"]
+    for key, domain in answer["domains"].items():
+        if not domain.get("excluded"):
+            continue
+        # the values the domain of `key` was computed with: the base without `key` (when the spec
+        # sets it, the engine's answer to the spec without it, which fills the same defaults)
+        own = normalized
+        if key in spec:
+            own = product.configure({k: v for k, v in spec.items() if k != key})["normalized_spec"]
+        own = {k: v for k, v in own.items() if k != key}
+        for shown, reason in domain["excluded"].items():
+            value = {"true": True, "false": False}[shown] if by_key[key]["type"] == "boolean" else shown
+            kind, named, other = read_reason(reason, rules, names)
+            where = (key, value, reason, spec)
+            assert all(k in own and own[k] == v for k, v in named.items()), (named, own, where)
+            if kind == "no longer":
+                assert named == {other: own[other]}, where
+                named = {**named, **{k: own[k] for k in names_read(definition, other) - {key} if k in own}}
+            if kind == "together":
+                assert named, where
+            assert not oracle.extends({**named, key: value}), where
+            if kind == "together":
+                for dropped in named:
+                    rest = {k: v for k, v in named.items() if k != dropped}
+                    assert oracle.extends({**rest, key: value}), (dropped, where)
+
+
+def names_read(definition, key):
+    when = next(o["when"] for o in definition["options"] if o["key"] == key)
+    names = {
+        o["key"]: NameInfo(o["type"], tuple(c["value"] for c in o.get("choices", []))) for o in definition["options"]
+    }
+    return set(parse(when, names=names).names)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), options=st.integers(20, 60), walk=st.integers(0, 1_000))
+def test_explanations_of_a_feature_model_name_values_that_conflict_by_sat(seed, options, walk):
+    # given a feature-model product and its plain SAT encoding
+    model = feature_model_product(seed=seed, options=options, rules=options * 2)
+    product = compile_product(model.definition, model.resources)
+    oracle = SatOracle(model.definition)
+    rng = random.Random(walk)
+    spec: dict = {}
+    # when a customer walks through it, choosing offered values
+    # then at every step each excluded value's reason names values that conflict with it
+    try:
+        for _ in range(options + 5):
+            answer = product.configure(spec)
+            check_explanations_by_sat(product, oracle, model.definition, spec, answer)
+            spec = answer["normalized_spec"]
+            open_ = [k for k, d in answer["domains"].items() if k not in spec and d.get("choices")]
+            if not open_:
+                return
+            key = rng.choice(open_)
+            spec = {**spec, key: rng.choice(answer["domains"][key]["choices"])}
+    finally:
+        oracle.close()
 
 
 def test_number_values_read_back_as_decimals():
